@@ -1,0 +1,3 @@
+"""caucasus-kg: documents → extraction → linking → RDF + provenance → validation → endpoint."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,152 @@
+"""`kg build`: documents and registry through the pipeline into a validated, atomic release.
+
+A build is written to a fresh release folder under build/releases/, validated there, and only
+then published by swapping the build/current symlink (one rename: readers see the old build or
+the new one, never half of one). A failed build leaves the last good one in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rich.progress import Progress
+
+from kg import __version__, iris, paths
+from kg.corpus import read_corpus
+from kg.entities import registry_triples
+from kg.errors import InvalidGraph, ToolMissing
+from kg.pipeline import read_plan, run_document
+from kg.registry import read_registry
+from kg.validate import Context, read_ontology, validate_dataset
+from kg.validate.findings import Finding, is_valid
+from kg.validate.locate import Locator
+
+KEPT_RELEASES = 3
+
+
+@dataclass
+class BuildReport:
+    """What a build produced and how long each step took (seconds)."""
+
+    release: Path
+    graphs: dict[str, int]
+    timings: dict[str, float] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = True,
+          progress: Progress | None = None) -> BuildReport:
+    """Build, validate and publish the dataset; raises InvalidGraph and keeps the old build."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    corpus = read_corpus(paths.CORPUS_DIR)
+    registry = read_registry(paths.REGISTRY_FILE)
+    stages = read_plan(paths.PIPELINE_FILE)
+    ontology = read_ontology()
+
+    dataset = Dataset()
+    _add(dataset, iris.ONTOLOGY_GRAPH, ontology)
+    by_key = {document.key: document for document in corpus}
+    registry_graph = _add(dataset, iris.REGISTRY_GRAPH, registry_triples(registry, by_key))
+    task = progress.add_task("extracting", total=len(corpus)) if progress else None
+    for document in corpus:
+        _add(dataset, iris.document_graph(document.key), run_document(stages, document, registry))
+        if progress:
+            progress.advance(task)
+    timings["pipeline"] = time.perf_counter() - started
+
+    releases = build_dir / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    release = releases / f"{stamp}.partial"
+    release.mkdir()
+    try:
+        report = _write_and_check(dataset, release, registry_graph, corpus, ontology,
+                                  timings, reason, docs)
+    except BaseException:
+        shutil.rmtree(release, ignore_errors=True)
+        raise
+    final = release.with_name(stamp)
+    release.rename(final)
+    report.release = final
+    _publish(build_dir, final)
+    timings["total"] = time.perf_counter() - started
+    return report
+
+
+def _write_and_check(dataset: Dataset, release: Path, registry_graph: Graph, corpus: list,
+                     ontology: Graph, timings: dict[str, float], reason: bool, docs: bool
+                     ) -> BuildReport:
+    clock = time.perf_counter()
+    trig = release / "dataset.trig"
+    dataset.serialize(trig, format="trig", encoding="utf-8")
+    dataset.serialize(release / "dataset.nq", format="nquads", encoding="utf-8")
+    timings["write"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    context = Context.from_parts(ontology, registry_graph, corpus)
+    findings = validate_dataset(dataset, context, Locator(trig), reason=reason)
+    timings["validate"] = time.perf_counter() - clock
+    if not is_valid(findings):
+        raise InvalidGraph(f"the built graph is invalid ({len(findings)} findings); the "
+                           "previous build is kept", findings)
+    if docs:
+        clock = time.perf_counter()
+        write_ontology_docs(release / "ontology")
+        timings["docs"] = time.perf_counter() - clock
+    graphs = {str(graph.identifier): len(graph) for graph in dataset.graphs() if len(graph)}
+    report = BuildReport(release, graphs, timings, findings)
+    manifest = {
+        "version": __version__,
+        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "documents": {document.key: document.sha256 for document in corpus},
+        "graphs": graphs,
+        "triples": report.triples,
+        "timings": {name: round(value, 3) for name, value in timings.items()},
+        "warnings": len(findings),
+    }
+    (release / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return report
+
+
+def write_ontology_docs(folder: Path) -> Path:
+    """HTML documentation of the ontology (pyLODE), served at /ontology by the endpoint."""
+    try:
+        from pylode import OntPub
+    except ImportError as error:
+        raise ToolMissing(f"pyLODE is needed for the ontology documentation: {error}") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / "index.html"
+    OntPub(ontology=str(paths.ONTOLOGY_FILE)).make_html(destination=page)
+    return page
+
+
+def _publish(build_dir: Path, release: Path) -> None:
+    """Point build/current at `release` with one atomic rename, then prune old releases."""
+    current = paths.current_build(build_dir)
+    link = build_dir / f".current-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(release.relative_to(build_dir))
+    os.replace(link, current)
+    finished = sorted(p for p in release.parent.iterdir() if not p.name.endswith(".partial"))
+    for old in finished[:-KEPT_RELEASES]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _add(dataset: Dataset, name, triples) -> Graph:
+    graph = dataset.graph(name)
+    for triple in triples:
+        graph.add(triple)
+    return graph

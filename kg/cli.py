@@ -1,0 +1,143 @@
+"""The `kg` command line: each command parses its options and calls one library function.
+
+Results go to stdout, progress and logs to stderr. A KgError is printed without a traceback and
+exits with its code: 1 when the input is invalid, 2 when the tool could not run.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from kg import __version__, paths
+from kg.errors import InvalidGraph, KgError
+
+stderr = Console(stderr=True)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a KgError into its message on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InvalidGraph as error:
+            from kg.validate.render import render_text
+
+            click.echo(render_text(error.findings, []), err=True, nl=False)
+            click.echo(f"kg: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KgError as error:
+            click.echo(f"kg: {error}", err=True)
+            sys.exit(error.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """caucasus-kg: build, validate and serve the South Caucasus knowledge graph."""
+    # Libraries we call (pyLODE) configure the root logger at INFO when none is set; our
+    # progress and findings are the output, so theirs stays at WARNING.
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--build-dir", type=click.Path(path_type=Path), default=paths.BUILD_DIR,
+              show_default=True, envvar="KG_BUILD_DIR", help="Where releases are kept.")
+@click.option("--reason/--no-reason", default=True, show_default=True,
+              help="Check OWL consistency with HermiT (needs Java).")
+@click.option("--docs/--no-docs", default=True, show_default=True,
+              help="Write the ontology's HTML documentation with pyLODE.")
+@reports_errors
+def build(build_dir: Path, reason: bool, docs: bool) -> None:
+    """Build the graph, validate it and publish it atomically.
+
+    Reads corpus/ and registry/, runs the stages of config/pipeline.yaml, writes TriG and
+    N-Quads to a new release under build/releases/, validates it (SHACL, terms, HermiT) and only
+    then points build/current at it. Prints the path of the new dataset.
+    """
+    from kg.build import build as run_build
+
+    with Progress(console=stderr, transient=True) as progress:
+        report = run_build(build_dir, reason=reason, docs=docs, progress=progress)
+    timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
+    stderr.print(f"built {report.triples} triples in {len(report.graphs)} graphs ({timings})")
+    click.echo(report.release / "dataset.trig")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit", "github"]),
+              default="text", show_default=True, help="How findings are written.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              show_default=True, help="Where findings go ('-' is stdout).")
+@click.option("--reason/--no-reason", default=True, show_default=True,
+              help="Check OWL consistency with HermiT (needs Java).")
+@reports_errors
+def validate(files: tuple[Path, ...], output_format: str, output: Any, reason: bool) -> None:
+    """Validate RDF files against the ontology and shapes.
+
+    FILES are Turtle, TriG, N-Triples or N-Quads; without them, the built graph and every file
+    under contributions/. Exit 0 when valid, 1 when not, 2 when the check could not run.
+    """
+    from kg.validate import Context, default_targets, validate_files
+    from kg.validate.findings import is_valid
+    from kg.validate.render import RENDERERS
+
+    targets = list(files) or default_targets()
+    if not targets:
+        raise KgError("nothing to validate: no build (run `kg build`) and no file under "
+                      "contributions/")
+    missing = [str(target) for target in targets if not target.is_file()]
+    if missing:
+        raise KgError(f"no such file: {', '.join(missing)}")
+    findings = validate_files(targets, Context.from_repository(), reason=reason)
+    output.write(RENDERERS[output_format](findings, [str(target) for target in targets]))
+    sys.exit(0 if is_valid(findings) else 1)
+
+
+@main.command()
+def stages() -> None:
+    """List the pipeline stages with what each requires and provides."""
+    from kg.stages import load_stages
+
+    for stage in sorted(load_stages().values(), key=lambda s: s.name):
+        requires = ", ".join(sorted(stage.requires)) or "-"
+        provides = ", ".join(sorted(stage.provides)) or "-"
+        click.echo(f"{stage.name} {stage.version}: {stage.description}\n"
+                   f"    requires: {requires}; provides: {provides}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="KG_HOST")
+@click.option("--port", default=8000, show_default=True, envvar="KG_PORT", type=int)
+@click.option("--threads", default=8, show_default=True, envvar="KG_THREADS", type=int,
+              help="Worker threads of the WSGI server.")
+@click.option("--store", "store_path", type=click.Path(path_type=Path), envvar="KG_STORE",
+              default=paths.BUILD_DIR / "store", show_default=True,
+              help="Folder of the embedded store (loaded from the current build).")
+@reports_errors
+def serve(host: str, port: int, threads: int, store_path: Path) -> None:
+    """Serve the built graph over the SPARQL 1.1 Protocol."""
+    import waitress
+
+    from server import create_app
+
+    app = create_app({"STORE_PATH": store_path, "BUILD": paths.current_build()})
+    stderr.print(f"serving http://{host}:{port}/sparql")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="caucasus-kg")
+
+
+if __name__ == "__main__":
+    main()

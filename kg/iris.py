@@ -1,0 +1,65 @@
+"""The one place where resource IRIs are minted.
+
+Every IRI is derived from a registry key, a corpus file name or a content hash, never from a
+counter, so the same thing gets the same IRI on every build (the vocabulary contract).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+from kg.vocab import CKR
+
+ONTOLOGY_GRAPH = CKR["graph/ontology"]
+REGISTRY_GRAPH = CKR["graph/registry"]
+WIKIDATA_GRAPH = CKR["graph/wikidata"]
+
+
+def entity(key: str) -> URIRef:
+    """An entity of the registry, `ckr:<key>`."""
+    return CKR[key]
+
+
+def new_entity(name: str) -> URIRef:
+    """An entity met in a text but not in the registry, from its name: `ckr:<slug of name>`.
+
+    The slug is what a registry key for the same name would be, so registering it later keeps
+    the IRI.
+    """
+    return CKR[slug(name)]
+
+
+def slug(name: str) -> str:
+    """Lowercase words of letters and digits joined by hyphens ("Nerkin Hand" -> nerkin-hand)."""
+    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKD", name).casefold())
+    ascii_words = [w.encode("ascii", "ignore").decode() or w for w in words]
+    return "-".join(w for w in ascii_words if w) or "unnamed"
+
+
+def document(key: str) -> URIRef:
+    """A corpus document, from its file name without extension."""
+    return CKR[f"document/{key}"]
+
+
+def document_graph(key: str) -> URIRef:
+    """The named graph holding what was drawn from one document."""
+    return CKR[f"graph/document/{key}"]
+
+
+def activity(name: str, version: str) -> URIRef:
+    """The prov:Activity of one piece of software (or curation) at one version."""
+    return CKR[f"activity/{name}/{version}"]
+
+
+def evidence(document_key: str, start: int, end: int, claim: URIRef) -> URIRef:
+    """The Evidence that a span of a document gives for one claim (an event, a membership...)."""
+    return CKR[f"evidence/{_digest(document_key, start, end, claim)}"]
+
+
+def _digest(*parts: object) -> str:
+    text = "\x1f".join(str(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

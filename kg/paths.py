@@ -1,0 +1,43 @@
+"""Where the project's data files live: the one module that knows the layout of the repository.
+
+Everything the pipeline reads (corpus, ontology, shapes, registry, queries, pipeline config) is a
+data file in the repository; KG_HOME points elsewhere for a deployment that keeps them apart.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _project_root() -> Path:
+    """KG_HOME, else the checkout this package runs from, else the working directory.
+
+    The last case is an installed copy (a pre-commit hook) run inside a clone of the project.
+    """
+    if "KG_HOME" in os.environ:
+        return Path(os.environ["KG_HOME"])
+    checkout = Path(__file__).resolve().parent.parent
+    return checkout if (checkout / "ontology").is_dir() else Path.cwd()
+
+
+PROJECT_ROOT = _project_root()
+
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "caucasus-kg.ttl"
+SHAPES_DIR = PROJECT_ROOT / "shapes"
+REGISTRY_FILE = PROJECT_ROOT / "registry" / "entities.yaml"
+PIPELINE_FILE = PROJECT_ROOT / "config" / "pipeline.yaml"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+CONTRIBUTIONS_DIR = PROJECT_ROOT / "contributions"
+BUILD_DIR = Path(os.environ.get("KG_BUILD_DIR", PROJECT_ROOT / "build"))
+
+
+def current_build(build_dir: Path = BUILD_DIR) -> Path:
+    """The folder of the last good build (a symlink swapped atomically by `kg build`)."""
+    return build_dir / "current"
+
+
+def shape_files(shapes_dir: Path = SHAPES_DIR) -> list[Path]:
+    """Every SHACL shapes file, in a stable order."""
+    return sorted(shapes_dir.glob("*.ttl"))

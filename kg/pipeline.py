@@ -1,0 +1,94 @@
+"""The pipeline runner: reads config/pipeline.yaml, checks it, and runs its stages per document.
+
+The plan is checked before the first document: an unknown stage, or a stage whose requirements
+no earlier stage provides, stops the build with the gap named.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.corpus import Document
+from kg.errors import ConfigError
+from kg.provenance import Triple, activity_triples
+from kg.registry import Registry
+from kg.stages import DocumentState, Stage, load_stages
+
+
+@dataclass(frozen=True)
+class PlannedStage:
+    stage: Stage
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def read_plan(path: Path) -> list[PlannedStage]:
+    """The stages of a pipeline file, in order, with requires/provides checked."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ConfigError(f"not valid YAML: {error}", path,
+                          mark.line + 1 if mark else None) from None
+    entries = data.get("stages") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError("expected a non-empty list under 'stages'", path)
+    return plan([_entry(entry, path) for entry in entries], path)
+
+
+def plan(entries: list[tuple[str, dict[str, Any]]], path: Path | None = None
+         ) -> list[PlannedStage]:
+    """Resolve stage names and check that each stage's requirements come before it."""
+    known = load_stages()
+    planned: list[PlannedStage] = []
+    available: set[str] = set()
+    for name, settings in entries:
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known))}"
+            raise ConfigError(f"unknown stage {name!r}; {hint}", path)
+        stage = known[name]
+        missing = stage.requires - available
+        if missing:
+            providers = sorted(s.name for s in known.values() if s.provides & missing)
+            raise ConfigError(f"stage {name!r} requires {', '.join(sorted(missing))}, which no "
+                              f"earlier stage provides (provided by: "
+                              f"{', '.join(providers) or 'no registered stage'})", path)
+        available |= stage.provides
+        planned.append(PlannedStage(stage, settings))
+    return planned
+
+
+def run_document(stages: list[PlannedStage], document: Document, registry: Registry
+                 ) -> list[Triple]:
+    """Run every stage on one document; the triples for its named graph, activities included."""
+    state = DocumentState(document, registry, activity=stages[0].stage.activity)
+    triples: list[Triple] = []
+    for planned in stages:
+        stage = planned.stage
+        state.activity = stage.activity
+        additions = stage.run(state, **planned.settings)
+        undeclared = set(additions.provided) - stage.provides
+        if undeclared:
+            raise RuntimeError(f"stage {stage.name!r} provided {sorted(undeclared)} "
+                               "without declaring it")
+        state.provided.update(additions.provided)
+        if additions.triples:
+            triples += additions.triples
+            triples += activity_triples(stage.activity, stage.label)
+    return triples
+
+
+def _entry(entry: Any, path: Path) -> tuple[str, dict[str, Any]]:
+    if isinstance(entry, str):
+        return entry, {}
+    if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+        settings = entry.get("settings") or {}
+        if isinstance(settings, dict):
+            return entry["name"], settings
+    raise ConfigError(f"a stage entry is a name or {{name: ..., settings: {{...}}}}, "
+                      f"found {entry!r}", path)

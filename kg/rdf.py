@@ -1,0 +1,72 @@
+"""Reading RDF files into rdflib datasets, through pyoxigraph's parser for its exact error places.
+
+The format follows the file's extension; a syntax error becomes an InputError with the
+line and column the parser reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import XSD, BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import InputError
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+}
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF format of a file, from its extension."""
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise InputError(f"unknown RDF file type {path.suffix!r}; use one of "
+                         f"{', '.join(FORMATS)}", path) from None
+
+
+def read_dataset(path: Path) -> Dataset:
+    """Parse a Turtle, TriG, N-Triples or N-Quads file; triples outside GRAPH go to the default."""
+    path = Path(path)
+    dataset = Dataset()
+    try:
+        quads = list(ox.parse(path=str(path), format=rdf_format(path), base_iri=path.as_uri()))
+    except SyntaxError as error:
+        raise InputError(_syntax_message(error), path, error.lineno, error.offset) from None
+    for quad in quads:
+        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            dataset.default_context.add(triple)
+        else:
+            dataset.graph(to_rdflib(quad.graph_name)).add(triple)
+    return dataset
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """An rdflib term equal to a pyoxigraph one."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)  # rdflib keeps plain and xsd:string literals apart
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def _syntax_message(error: SyntaxError) -> str:
+    message = str(error.msg)
+    # pyoxigraph prefixes the place ("Parser error at line 3 column 9: ..."); we print our own.
+    head, colon, rest = message.partition(": ")
+    if colon and head.startswith("Parser error"):
+        message = rest
+    return f"syntax error: {message}"

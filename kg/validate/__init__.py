@@ -1,0 +1,131 @@
+"""Validation: files or a built dataset against the ontology and shapes, as sorted `Finding`s.
+
+Four checks, in the order a contributor fixes things: syntax (file, line, column), ckg: terms
+the ontology does not define, SHACL shapes per unit (a named graph or a file, with the context
+it refers to: the ontology, the registry, the documents its evidence cites), and OWL 2 DL
+consistency with HermiT. Used by `kg validate` and by `kg build` before a build is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib.term import Node
+
+from kg import iris, paths
+from kg.corpus import Document, read_corpus
+from kg.entities import registry_triples
+from kg.errors import InputError
+from kg.provenance import document_triples
+from kg.rdf import read_dataset
+from kg.registry import read_registry
+from kg.validate.findings import Finding, Kind, sort_findings
+from kg.validate.locate import Locator
+from kg.validate.reasoner import check_consistency
+from kg.validate.shacl import check_shapes
+from kg.validate.terms import check_terms, defined_terms
+from kg.vocab import CKG
+
+RDF_SUFFIXES = (".ttl", ".trig", ".nq", ".nt")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every unit is checked with: ontology, shapes, registry graph and corpus documents."""
+
+    ontology: Graph
+    shapes: Graph
+    registry: Graph
+    documents: Graph
+
+    @classmethod
+    def from_repository(cls) -> Context:
+        """The context of the repository's own ontology, shapes, corpus and registry."""
+        corpus = {document.key: document for document in read_corpus(paths.CORPUS_DIR)}
+        registry = _graph(registry_triples(read_registry(paths.REGISTRY_FILE), corpus))
+        return cls.from_parts(read_ontology(), registry, corpus.values())
+
+    @classmethod
+    def from_parts(cls, ontology: Graph, registry: Graph, documents: Iterable[Document]
+                   ) -> Context:
+        shapes = Graph()
+        for file in paths.shape_files():
+            shapes.parse(file, format="turtle")
+        described = _graph(triple for document in documents
+                           for triple in document_triples(document, publisher=None))
+        return cls(ontology, shapes, registry, described)
+
+    @property
+    def defined(self) -> set[URIRef]:
+        return defined_terms(self.ontology)
+
+
+def validate_files(files: Iterable[Path], context: Context, reason: bool = True
+                   ) -> list[Finding]:
+    """Every check on every file; a file with a syntax error gets that finding only."""
+    findings: list[Finding] = []
+    for file in files:
+        try:
+            dataset = read_dataset(file)
+        except InputError as error:
+            findings.append(Finding(kind=Kind.SYNTAX, file=str(file), line=error.line,
+                                    column=error.column, message=error.problem))
+            continue
+        findings += validate_dataset(dataset, context, Locator(file), reason)
+    return sort_findings(findings)
+
+
+def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reason: bool = True
+                     ) -> list[Finding]:
+    """Terms, shapes per unit and (if `reason`) OWL consistency of one dataset."""
+    units = [graph for graph in dataset.graphs()
+             if graph.identifier != iris.ONTOLOGY_GRAPH and len(graph)]
+    everything = _graph(triple for unit in units for triple in unit)
+    findings = check_terms(everything, context.defined, locator)
+    documents = context.documents + _documents_in(everything)
+    for unit in units:
+        data = context.ontology + context.registry + unit
+        for cited in set(unit.objects(None, CKG.source)):
+            data += documents.triples((cited, None, None))
+        findings += check_shapes(data, context.shapes, _subjects(unit), locator)
+    if reason:
+        findings += check_consistency(context.ontology + context.registry + everything,
+                                      locator.file)
+    return sort_findings(findings)
+
+
+def read_ontology() -> Graph:
+    """The ontology, parsed from ontology/caucasus-kg.ttl."""
+    return Graph().parse(paths.ONTOLOGY_FILE, format="turtle")
+
+
+def default_targets(build: Path | None = None) -> list[Path]:
+    """The built dataset (when there is one) and every RDF file under contributions/."""
+    targets = []
+    built = (build or paths.current_build()) / "dataset.trig"
+    if built.is_file():
+        targets.append(built)
+    targets += sorted(path for path in paths.CONTRIBUTIONS_DIR.rglob("*")
+                      if path.suffix.lower() in RDF_SUFFIXES)
+    return targets
+
+
+def _documents_in(graph: Graph) -> Graph:
+    documents = Graph()
+    for node in graph.subjects(RDF.type, CKG.Document):
+        documents += graph.triples((node, None, None))
+    return documents
+
+
+def _subjects(graph: Graph) -> set[Node]:
+    return set(graph.subjects())
+
+
+def _graph(triples: Iterable) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph

@@ -1,0 +1,86 @@
+"""Shared fixtures: one real build of the corpus per session, and real servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from kg.build import BuildReport, build
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+SHARED = ROOT.parent / "shared"
+KG = [sys.executable, "-m", "kg.cli"]
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("build")
+
+
+@pytest.fixture(scope="session")
+def built(build_dir: Path) -> BuildReport:
+    """The corpus built once, validated and published under a temporary build folder."""
+    return build(build_dir)
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared is absent ({SHARED}): the contract files live there")
+    return SHARED
+
+
+def run_kg(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+           ) -> subprocess.CompletedProcess[str]:
+    """Run the real `kg` command line in a subprocess."""
+    return subprocess.run([*KG, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(built: BuildReport, build_dir: Path, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[str]:
+    """`kg serve` on a free port of 127.0.0.1, serving the session's build; yields its URL."""
+    port = free_port()
+    store = tmp_path_factory.mktemp("store")
+    process = subprocess.Popen(
+        [*KG, "serve", "--port", str(port), "--store", str(store)],
+        env={**os.environ, "KG_BUILD_DIR": str(build_dir)}, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/sparql?query=ASK%7B%7D", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: "
+                               f"{process.stdout.read() if process.stdout else ''}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
