@@ -54,7 +54,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--build-dir", type=click.Path(path_type=Path), default=paths.BUILD_DIR,
-              show_default=True, envvar="KG_BUILD_DIR", help="Where releases are kept.")
+              show_default="build/", envvar="KG_BUILD_DIR", help="Where releases are kept.")
 @click.option("--reason/--no-reason", default=True, show_default=True,
               help="Check OWL consistency with HermiT (needs Java).")
 @click.option("--docs/--no-docs", default=True, show_default=True,
@@ -120,12 +120,14 @@ def stages() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="KG_HOST")
-@click.option("--port", default=8000, show_default=True, envvar="KG_PORT", type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="KG_HOST",
+              help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, envvar="KG_PORT", type=int,
+              help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, envvar="KG_THREADS", type=int,
               help="Worker threads of the WSGI server.")
 @click.option("--store", "store_path", type=click.Path(path_type=Path), envvar="KG_STORE",
-              default=paths.BUILD_DIR / "store", show_default=True,
+              default=paths.BUILD_DIR / "store", show_default="build/store/",
               help="Folder of the embedded store (loaded from the current build).")
 @reports_errors
 def serve(host: str, port: int, threads: int, store_path: Path) -> None:
@@ -137,6 +139,19 @@ def serve(host: str, port: int, threads: int, store_path: Path) -> None:
     app = create_app({"STORE_PATH": store_path, "BUILD": paths.current_build()})
     stderr.print(f"serving http://{host}:{port}/sparql")
     waitress.serve(app, host=host, port=port, threads=threads, ident="caucasus-kg")
+
+
+@main.command()
+@click.option("--write", "readme", type=click.Path(path_type=Path, dir_okay=False),
+              help="Replace the reference section of this Markdown file instead of printing.")
+def reference(readme: Path | None) -> None:
+    """Print the command reference in Markdown, as README.md carries it."""
+    from kg.reference import render_reference, write_reference
+
+    if readme is None:
+        click.echo(render_reference(main), nl=False)
+    else:
+        write_reference(readme, main)
 
 
 if __name__ == "__main__":

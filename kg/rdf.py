@@ -36,13 +36,14 @@ def read_dataset(path: Path) -> Dataset:
     path = Path(path)
     dataset = Dataset()
     try:
-        quads = list(ox.parse(path=str(path), format=rdf_format(path), base_iri=path.as_uri()))
+        quads = list(ox.parse(path=str(path), format=rdf_format(path),
+                              base_iri=path.resolve().as_uri()))
     except SyntaxError as error:
         raise InputError(_syntax_message(error), path, error.lineno, error.offset) from None
     for quad in quads:
         triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
         if isinstance(quad.graph_name, ox.DefaultGraph):
-            dataset.default_context.add(triple)
+            dataset.default_graph.add(triple)
         else:
             dataset.graph(to_rdflib(quad.graph_name)).add(triple)
     return dataset

@@ -22,9 +22,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kg_store"] = _store_for_build(Path(app.config["STORE_PATH"]),
                                                   Path(app.config["BUILD"]))
 
+    from server.pages import blueprint as pages
     from server.sparql import blueprint as sparql
 
     app.register_blueprint(sparql)
+    app.register_blueprint(pages)
     return app
 
 

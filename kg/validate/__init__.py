@@ -34,7 +34,10 @@ RDF_SUFFIXES = (".ttl", ".trig", ".nq", ".nt")
 
 @dataclass(frozen=True)
 class Context:
-    """What every unit is checked with: ontology, shapes, registry graph and corpus documents."""
+    """What units are checked with: ontology, shapes, registry graph and corpus documents.
+
+    A unit gets the ontology, the registry entries it names and the documents it cites.
+    """
 
     ontology: Graph
     shapes: Graph
@@ -87,13 +90,14 @@ def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reaso
     findings = check_terms(everything, context.defined, locator)
     documents = context.documents + _documents_in(everything)
     for unit in units:
-        data = context.ontology + context.registry + unit
+        data = context.ontology + unit
+        for node in _referenced(unit):
+            data += context.registry.triples((node, None, None))
         for cited in set(unit.objects(None, CKG.source)):
             data += documents.triples((cited, None, None))
-        findings += check_shapes(data, context.shapes, _subjects(unit), locator)
+        findings += check_shapes(data, context.shapes, set(unit.subjects()), locator)
     if reason:
-        findings += check_consistency(context.ontology + context.registry + everything,
-                                      locator.file)
+        findings += check_consistency(context.ontology + context.registry + everything, locator)
     return sort_findings(findings)
 
 
@@ -120,8 +124,10 @@ def _documents_in(graph: Graph) -> Graph:
     return documents
 
 
-def _subjects(graph: Graph) -> set[Node]:
-    return set(graph.subjects())
+def _referenced(graph: Graph) -> set[Node]:
+    """Every IRI a unit names as subject or object: the registry entries it may rely on."""
+    return {node for triple in graph for node in (triple[0], triple[2])
+            if isinstance(node, URIRef)}
 
 
 def _graph(triples: Iterable) -> Graph:

@@ -18,7 +18,7 @@ from kg.vocab import CKG, CKR, WD
 PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 KNOWN_PREFIXES = {
     "ckg": str(CKG._NS), "ckr": str(CKR), "wd": str(WD),
-    "sh": "http://www.w3.org/ns/shacl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "cksh": "https://w3id.org/caucasus-kg/shapes#", "sh": "http://www.w3.org/ns/shacl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#",
     "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",

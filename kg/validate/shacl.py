@@ -1,7 +1,7 @@
 """SHACL validation with pySHACL, one unit at a time, as `Finding`s.
 
 pySHACL slows down sharply on large graphs, so the caller hands in one unit (a named graph or
-a contributed file) with just the context it refers to, and the focus nodes to check: the
+a contributed file) with just the context it refers to, and the focus nodes to report on: the
 subjects the unit itself states.
 """
 
@@ -20,30 +20,31 @@ from kg.validate.locate import Locator
 def check_shapes(data: Graph, shapes: Graph, focus: Iterable[Node], locator: Locator
                  ) -> list[Finding]:
     """Validate `data` (unit plus context) against the shapes, reporting on `focus` nodes."""
-    focus = sorted(set(focus), key=str)
+    focus = set(focus)
     if not focus:
         return []
-    # Warnings do not break conformance (allow_warnings), so the report is read either way.
+    # pySHACL's own focus_nodes option also filters the value nodes of nested shapes (sh:or,
+    # sh:node), which then pass unchecked; so the whole (small) data graph is validated and
+    # only the results on the unit's own nodes are kept. Warnings do not break conformance
+    # (allow_warnings), so the report is read either way.
     _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, advanced=True, allow_warnings=True, inference="none",
-        focus_nodes=focus)
-    return [_finding(report, result, locator) for result in
-            report.subjects(RDF.type, SH.ValidationResult)]
+        data, shacl_graph=shapes, advanced=True, allow_warnings=True, inference="none")
+    return [_finding(report, result, locator)
+            for result in report.subjects(RDF.type, SH.ValidationResult)
+            if report.value(result, SH.focusNode) in focus]
 
 
 def _finding(report: Graph, result: Node, locator: Locator) -> Finding:
     focus = report.value(result, SH.focusNode)
     path = report.value(result, SH.resultPath)
     value = report.value(result, SH.value)
-    shape = report.value(result, SH.sourceShape)
-    component = report.value(result, SH.sourceConstraintComponent)
+    rule = " ".join(locator.name(node) for node in (
+        report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraintComponent),
+        report.value(result, SH.sourceConstraint)) if node is not None)
     messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
     severity = (Severity.ERROR if report.value(result, SH.resultSeverity) == SH.Violation
                 else Severity.WARNING)
     line, column = locator.find(focus)
-    rule = locator.name(shape) if shape is not None else None
-    if component is not None:
-        rule = f"{rule} ({locator.name(component)})" if rule else locator.name(component)
     return Finding(
         kind=Kind.SHACL, file=locator.file, line=line, column=column,
         message=messages[0] if messages else "SHACL constraint violated",
@@ -51,5 +52,5 @@ def _finding(report: Graph, result: Node, locator: Locator) -> Finding:
         focus_node=locator.name(focus) if focus is not None else None,
         path=locator.name(path) if path is not None else None,
         value=locator.name(value) if value is not None else None,
-        rule=rule,
+        rule=rule or None,
     )

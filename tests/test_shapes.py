@@ -1,0 +1,50 @@
+"""shapes/: the valid example conforms; each bad file trips exactly the shape its name is for.
+
+Each file in tests/data/shapes/bad/ and warn/ says on its first line which shape and constraint
+component it must trip (`# fault: cksh:Shape sh:Component`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.validate import Context, validate_files
+from kg.validate.findings import Kind, Severity
+
+from .conftest import DATA
+
+SHAPES_DATA = DATA / "shapes"
+
+
+@pytest.fixture(scope="module")
+def context() -> Context:
+    return Context.from_repository()
+
+
+def expected_fault(path: Path) -> str:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# fault: "), f"{path} must say its fault on line 1"
+    return first.removeprefix("# fault: ").strip()
+
+
+def test_valid_example_conforms(context):
+    assert validate_files([SHAPES_DATA / "valid.ttl"], context, reason=True) == []
+
+
+@pytest.mark.parametrize("path", sorted((SHAPES_DATA / "bad").glob("*.ttl")), ids=lambda p: p.stem)
+def test_bad_file_trips_its_shape(context, path: Path):
+    findings = validate_files([path], context, reason=False)
+    errors = {f.rule for f in findings if f.severity is Severity.ERROR and f.kind is Kind.SHACL}
+    assert errors == {expected_fault(path)}
+    assert all(f.file == str(path) for f in findings)
+    assert all(f.line for f in findings if f.focus_node and not f.focus_node.startswith("_:"))
+
+
+@pytest.mark.parametrize("path", sorted((SHAPES_DATA / "warn").glob("*.ttl")),
+                         ids=lambda p: p.stem)
+def test_warn_file_warns_and_stays_valid(context, path: Path):
+    findings = validate_files([path], context, reason=False)
+    assert {f.rule for f in findings} == {expected_fault(path)}
+    assert all(f.severity is Severity.WARNING for f in findings)
