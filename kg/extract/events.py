@@ -1,0 +1,194 @@
+"""Events from trigger words (lexicons/events.yaml) and their roles from the dependency parse.
+
+For each token whose lemma triggers an event class, the arguments the parse gives it
+(kg/extract/roles.py) are sorted into roles by the class of the entity each names: military
+forces are the `force`, actors in subject or `by` position the `agent`, places after a
+locative preposition the `location`, the organization left or frozen the `affected`. A trigger
+without the roles its class needs is not an event. One event is made per location, so an
+agreement to withdraw "from Tavush, Syunik and Ararat" gives three planned withdrawals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.lexicons import read_lexicon
+from kg.extract.mentions import Mention
+from kg.extract.roles import Argument, arguments, named_entity
+
+FORCES = {"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"}
+PLACES = {"Place", "AdministrativeRegion", "Settlement", "Border", "Facility", "Territory"}
+ORGANIZATIONS = {"InternationalOrganization", "Alliance", "EconomicUnion"}
+ACTORS = {"State", "Person", "Organization", "NewsOrganization"} | ORGANIZATIONS
+AGENT_RELATIONS = {"subject", "by", "possessor", "compound"}
+LOCATIVE = {"from", "in", "to", "into", "on", "at", "near", "along", "across", "within",
+            "out of", "inside", "throughout", "around"}
+PARTICIPATIVE = {"with", "between", "among"}
+BE_FORMS = {"is", "are", "was", "were", "been", "be"}
+HAVE_FORMS = {"have", "has", "had"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    cls: str
+    needs: frozenset[str]
+    instead: dict[str, str]
+
+
+@dataclass
+class EventMention:
+    """An event as one sentence states it; role values are entity mentions."""
+
+    type: str
+    trigger: Token
+    roles: dict[str, list[Mention]] = field(default_factory=dict)
+    status: str | None = None
+    inferred: bool = False  # some role came from a neighbouring verb or clause
+
+    @property
+    def sentence(self) -> tuple[int, int]:
+        sentence = self.trigger.sent
+        return sentence.start_char, sentence.end_char - len(sentence.text) + len(
+            sentence.text.rstrip())
+
+
+def find_events(doc: Doc, mentions: Sequence[Mention]) -> list[EventMention]:
+    """Every event the parsed body states, in text order, one per location."""
+    triggers = _triggers()
+    found: list[EventMention] = []
+    for token in doc:
+        trigger = triggers.get(token.lemma_.lower()) or _phrase_trigger(token, triggers)
+        if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
+            continue
+        event = _event(token, trigger, mentions)
+        if event is not None:
+            found += [e for e in _per_location(event) if not any(
+                e.type == other.type and e.roles == other.roles and e.sentence == other.sentence
+                for other in found)]
+    return found
+
+
+def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention]) -> EventMention | None:
+    event = EventMention(trigger.cls, token)
+    for argument in arguments(token):
+        mention = named_entity(argument.token, mentions)
+        if mention is None:
+            continue
+        event.type = trigger.instead.get(mention.type, event.type)
+        role = _role(argument, mention, event.type)
+        if role and mention not in event.roles.get(role, []):
+            event.roles.setdefault(role, []).append(mention)
+            event.inferred |= argument.inherited
+    if "force" in event.roles and "location" not in event.roles:
+        places = _stationed_places(token, mentions)
+        if places:
+            event.roles["location"] = places
+            event.inferred = True
+    if not trigger.needs & set(event.roles) and event.type == trigger.cls:
+        return None
+    if event.type != trigger.cls and "affected" not in event.roles:
+        return None
+    event.status = status_of(token)
+    return event
+
+
+def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
+    relation, cls = argument.relation, mention.type
+    if cls in FORCES:
+        return "force"
+    if cls in ORGANIZATIONS and event_type == "MembershipChange" and relation not in {
+            "subject", "by"}:
+        return "affected"
+    if (cls in PLACES or cls == "State") and relation in LOCATIVE:
+        return "location"
+    if cls in ACTORS and relation in PARTICIPATIVE:
+        return "participant"
+    if cls in ACTORS and relation in AGENT_RELATIONS:
+        return "participant" if event_type == "Meeting" else "agent"
+    if cls in ACTORS and relation == "object" and event_type in {"Capture", "MembershipChange"}:
+        return "affected"
+    if cls in ACTORS and relation == "object" and event_type == "Meeting":
+        return "participant"
+    return None
+
+
+def _stationed_places(trigger: Token, mentions: Sequence[Mention]) -> list[Mention]:
+    """Where a force leaving 'the points'/'the village' had been: places in its own clauses.
+
+    "border guards ... located in Tavush, Syunik ..." or "who had been stationed in Nerkin
+    Hand": the subject's relative or participial clause names the places the event is about.
+    """
+    places: list[Mention] = []
+    for argument in arguments(trigger):
+        if argument.relation != "subject":
+            continue
+        for clause in argument.token.children:
+            if clause.dep_ not in {"acl", "relcl"}:
+                continue
+            for inner in arguments(clause):
+                mention = named_entity(inner.token, mentions)
+                if mention and mention.type in PLACES and inner.relation in LOCATIVE:
+                    places.append(mention)
+    return places
+
+
+def status_of(token: Token) -> str | None:
+    """Planned, Ongoing or Completed, from auxiliaries, tense and the governing verb."""
+    lexicon = read_lexicon("status")
+    verb = token
+    while verb.dep_ == "conj" and verb.head is not verb:  # "will end ... and withdraw"
+        verb = verb.head
+    auxiliaries = {child.lower_ for child in verb.children if child.dep_ in {"aux", "auxpass"}}
+    governor = _governor(verb)
+    if (auxiliaries & set(lexicon["planned"]["auxiliaries"])
+            or governor in set(lexicon["planned"]["governors"])
+            or (token.tag_ == "VB" and "to" in auxiliaries)):
+        return "Planned"
+    progressive = token.tag_ == "VBG" and auxiliaries & BE_FORMS
+    if progressive or governor in set(lexicon["ongoing"]["governors"]):
+        return "Ongoing"
+    if token.tag_ == "VBD" or (token.tag_ == "VBN" and auxiliaries & HAVE_FORMS):
+        return "Completed"
+    return None
+
+
+def _governor(word: Token) -> str:
+    """The verb an event word depends on ("agreed to withdraw", "agreed on the withdrawal")."""
+    if word.dep_ == "pobj" and word.head.dep_ == "prep":
+        return word.head.head.lemma_.lower()
+    if word.dep_ in {"xcomp", "dobj", "ccomp", "nsubjpass"}:
+        return word.head.lemma_.lower()
+    return ""
+
+
+def _per_location(event: EventMention) -> list[EventMention]:
+    places = event.roles.get("location", [])
+    if len(places) <= 1:
+        return [event]
+    return [EventMention(event.type, event.trigger, {**event.roles, "location": [place]},
+                         event.status, event.inferred) for place in places]
+
+
+def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | None:
+    """A two-word trigger: the verb and its particle or object ("pull out", "hold talks")."""
+    for child in token.children:
+        if child.dep_ in {"prt", "dobj", "prep"}:
+            trigger = triggers.get(f"{token.lemma_.lower()} {child.lemma_.lower()}")
+            if trigger:
+                return trigger
+    return None
+
+
+@cache
+def _triggers() -> dict[str, Trigger]:
+    triggers = {}
+    for cls, entry in read_lexicon("events").items():
+        trigger = Trigger(cls, frozenset(entry.get("needs", [])), entry.get("instead", {}))
+        for word in entry.get("lemmas", []) + entry.get("phrases", []):
+            triggers[word] = trigger
+    return triggers
+

@@ -1,0 +1,76 @@
+"""Entity mentions: each recognised name resolved to a registry entity or a new one.
+
+Registry names come from the entity ruler with their key; names only the statistical NER finds
+become new entities of the closest class (kg/iris.py's `new_entity`), to be flagged unlinked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import URIRef
+from spacy.tokens import Doc, Span
+
+from kg import iris
+from kg.registry import Registry
+
+# spaCy's OntoNotes labels that name things of our classes; NORP, DATE, CARDINAL ... do not.
+NER_CLASSES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
+               "FAC": "Facility"}
+# A leading article is not part of a new entity's name ("the Ministries of Defense").
+ARTICLES = {"the", "a", "an"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity named at body[start:end]: its node, class, and registry key (None if new)."""
+
+    node: URIRef
+    type: str
+    start: int
+    end: int
+    key: str | None
+    name: str
+
+    @property
+    def linked(self) -> bool:
+        return self.key is not None
+
+
+def find_mentions(doc: Doc, registry: Registry) -> list[Mention]:
+    """Every entity mention in the parsed body, registry ones and new ones, in text order.
+
+    A name the ruler missed whose slug is a registry key ("KREMLIN", "the Kremlin's") is
+    that registry entity: the key was made from the same name.
+    """
+    mentions = []
+    for span in doc.ents:
+        key = span.ent_id_ or None
+        if key is None and span.label_ in NER_CLASSES and not _in_heading(span):
+            name = _name(span)
+            if not name:
+                continue
+            known = registry.entities.get(iris.slug(name))
+            if known is None:
+                mentions.append(Mention(iris.new_entity(name), NER_CLASSES[span.label_],
+                                        span.start_char, span.end_char, None, name))
+                continue
+            key = known.key
+        if key is not None:
+            mentions.append(Mention(iris.entity(key), registry.entities[key].type,
+                                    span.start_char, span.end_char, key, span.text))
+    return mentions
+
+
+def _name(span: Span) -> str:
+    tokens = list(span)
+    while tokens and tokens[0].lower_ in ARTICLES:
+        tokens = tokens[1:]
+    name = "".join(t.text_with_ws for t in tokens).strip()
+    return name if name[:1].isupper() else ""
+
+
+def _in_heading(span: Span) -> bool:
+    """Headlines capitalise every word, which the NER takes for names: skip new names there."""
+    words = [t for t in span.sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) / len(words) > 0.6

@@ -1,0 +1,101 @@
+"""Arguments of a trigger word from the dependency parse, and the entities they name.
+
+An argument is a token in a grammatical relation to the trigger: its subject, object, `by`
+agent, possessor, or the object of a preposition (`from`, `in`, `between` ...). Coordinated
+arguments ("Tavush, Syunik and Ararat") are each an argument of their own. The entity an
+argument names is the mention covering its head, else one inside its own phrase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from kg.extract.mentions import Mention
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+OBJECTS = {"dobj", "attr", "oprd"}
+# Phrase parts that belong to another argument, not to this one.
+NOT_OWN = {"conj", "cc", "punct", "relcl", "acl", "appos"}
+# Links along which a verb shares its subject and auxiliaries ("will end ... and withdraw").
+SHARING = {"conj", "xcomp"}
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A token in a relation to the trigger: 'subject', 'object', 'by', 'of', a preposition ..."""
+
+    token: Token
+    relation: str
+    inherited: bool = False  # found on a governing or coordinated verb, not on the trigger
+
+
+def arguments(trigger: Token) -> list[Argument]:
+    """The trigger's arguments, with subjects inherited along conj/xcomp where it has none."""
+    found = list(_direct(trigger))
+    if not any(a.relation == "subject" for a in found):
+        head = trigger
+        while head.dep_ in SHARING and head.head is not head:
+            head = head.head
+            inherited = [Argument(a.token, a.relation, True) for a in _direct(head)
+                         if a.relation in {"subject", "by"}]
+            if inherited:
+                found += inherited
+                break
+    return [expanded for argument in found for expanded in _conjuncts(argument)]
+
+
+def _direct(trigger: Token) -> Iterator[Argument]:
+    for child in trigger.children:
+        if child.dep_ in SUBJECTS:
+            yield Argument(child, "subject")
+        elif child.dep_ in OBJECTS:
+            yield Argument(child, "object")
+        elif child.dep_ == "agent":
+            yield from (Argument(t, "by") for t in child.children if t.dep_ == "pobj")
+        elif child.dep_ == "poss":
+            yield Argument(child, "possessor")
+        elif child.dep_ == "compound":
+            yield Argument(child, "compound")
+        elif child.dep_ == "prep":
+            yield from _prepositional(child, child.lower_)
+
+
+def _prepositional(preposition: Token, name: str) -> Iterator[Argument]:
+    for child in preposition.children:
+        if child.dep_ == "pobj":
+            yield Argument(child, name)
+        elif child.dep_ == "prep":  # "out of", "away from"
+            yield from _prepositional(child, f"{name} {child.lower_}")
+        elif child.dep_ == "pcomp":
+            yield from (Argument(t, name) for t in child.children if t.dep_ == "pobj")
+
+
+def _conjuncts(argument: Argument) -> Iterator[Argument]:
+    yield argument
+    for token in argument.token.conjuncts:
+        if token.i > argument.token.i:
+            yield Argument(token, argument.relation, argument.inherited)
+
+
+def named_entity(token: Token, mentions: Sequence[Mention]) -> Mention | None:
+    """The mention covering the token, else the first one in the token's own phrase."""
+    for mention in mentions:
+        if mention.start <= token.idx < mention.end:
+            return mention
+    own = own_phrase(token)
+    for mention in mentions:
+        if any(mention.start <= t.idx < mention.end for t in own):
+            return mention
+    return None
+
+
+def own_phrase(token: Token) -> list[Token]:
+    """The token and its modifiers, leaving out coordinated, appositive and clausal parts."""
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ not in NOT_OWN:
+            tokens += own_phrase(child)
+    return tokens

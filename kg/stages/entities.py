@@ -1,0 +1,31 @@
+"""The `nlp` and `entities` stages: parse the body, then resolve every named entity in it.
+
+Each entity the document names is recorded as `document ckg:mentions entity`; a new one (not
+in the registry) is described in the document's graph and flagged `ckg:unlinked`.
+"""
+
+from __future__ import annotations
+
+from kg import iris
+from kg.entities import new_entity_triples
+from kg.extract.mentions import find_mentions
+from kg.extract.nlp import language_for
+from kg.stages import Additions, DocumentState, stage
+from kg.vocab import CKG
+
+
+@stage("nlp", requires={"document"}, provides={"parse"})
+def parse(state: DocumentState) -> Additions:
+    """Split, tag, parse and recognise entities in the body with spaCy and the registry ruler."""
+    return Additions(provided={"parse": language_for(state.registry)(state.document.body)})
+
+
+@stage("entities", requires={"parse"}, provides={"entities"})
+def resolve_entities(state: DocumentState) -> Additions:
+    """Resolve each recognised name to its registry entity, or mint a new unlinked one."""
+    mentions = find_mentions(state.provided["parse"], state.registry)
+    document = iris.document(state.document.key)
+    triples = [(document, CKG.mentions, node) for node in sorted({m.node for m in mentions})]
+    for mention in {m.node: m for m in mentions if not m.linked}.values():
+        triples += new_entity_triples(mention.node, mention.type, mention.name)
+    return Additions(triples, {"entities": mentions})
