@@ -1,0 +1,117 @@
+"""Statements: who said what, from speech verbs and attributions (lexicons/speech.yaml).
+
+A speech verb ("said", "told", "announced") whose subject names an actor gives a statement by
+that actor. Its words are the quotation next to the verb ("'...,' Peskov said") or, for
+indirect speech, the clause the verb governs ("Peskov said the move was agreed"). "According to
+X, ..." makes X the speaker of the rest of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.events import ACTORS
+from kg.extract.lexicons import read_lexicon
+from kg.extract.mentions import Mention
+from kg.extract.roles import named_entity, own_phrase
+
+# Straight or curly double quotes around at least three characters; a quotation may span
+# sentences but not paragraphs.
+QUOTATION = re.compile(r"[\"“]([^\"“”\n]{3,}?)[\"”]")
+# How far (characters) a quotation may end before, or start after, its speech verb's clause.
+NEAR = 3
+
+
+@dataclass(frozen=True)
+class StatementMention:
+    """Words attributed to a speaker: the words' span and the whole span that says so."""
+
+    speaker: Mention
+    words: tuple[int, int]
+    span: tuple[int, int]
+    verb: Token
+
+
+def find_statements(doc: Doc, mentions: Sequence[Mention]) -> list[StatementMention]:
+    """Every statement with a known speaker, in text order, one per quoted or reported span."""
+    quotations = [m.span(1) for m in QUOTATION.finditer(doc.text)]
+    found: dict[tuple[int, int], StatementMention] = {}
+    for token in doc:
+        statement = None
+        if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in _speech()["verbs"]:
+            statement = _reported(token, mentions, quotations)
+        elif _attribution(token):
+            statement = _according_to(token, mentions)
+        if statement is not None and statement.words not in found:
+            found[statement.words] = statement
+    return sorted(found.values(), key=lambda s: s.words)
+
+
+def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[int, int]]
+              ) -> StatementMention | None:
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    speaker = next((m for s in subjects if (m := _speaker(s, mentions))), None)
+    if speaker is None:
+        return None
+    sentence = verb.sent
+    clause_start = min(t.idx for t in verb.subtree)
+    clause_end = max(t.idx + len(t) for t in verb.subtree)
+    for start, end in quotations:
+        inside = sentence.start_char <= start and end <= sentence.end_char
+        before = 0 <= clause_start - end <= NEAR + 2 or (inside and end <= clause_start + NEAR)
+        after = 0 <= start - clause_end <= NEAR or (inside and start >= verb.idx)
+        if before or after:
+            return StatementMention(speaker, (start, end), _cover(sentence, start, end), verb)
+    said = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not said:
+        return None
+    tokens = list(said[0].subtree)
+    words = (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+    return StatementMention(speaker, words, _cover(sentence, *words), verb)
+
+
+def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention | None:
+    objects = [t for t in token.subtree if t.dep_ == "pobj"]
+    speaker = next((m for o in objects if (m := _speaker(o, mentions))), None)
+    if speaker is None:
+        return None
+    sentence = token.sent
+    phrase = list(token.subtree)
+    rest = [t for t in sentence if t not in phrase and not t.is_punct]
+    if not rest:
+        return None
+    words = (rest[0].idx, rest[-1].idx + len(rest[-1]))
+    return StatementMention(speaker, words, _cover(sentence, *words), token)
+
+
+def _speaker(phrase: Token, mentions: Sequence[Mention]) -> Mention | None:
+    """The actor a subject phrase names; in "Press Secretary of the President of Russia Dmitry
+    Peskov" that is the person, not the state his title mentions."""
+    named = named_entity(phrase, mentions)
+    people = [m for m in mentions if m.type == "Person"
+              and any(m.start <= t.idx < m.end for t in own_phrase(phrase))]
+    if people and (named is None or named.type != "Person"):
+        return people[-1]
+    return named if named is not None and named.type in ACTORS else None
+
+
+def _attribution(token: Token) -> bool:
+    """The head word of an attribution phrase ("according" in "according to X")."""
+    following = token.doc[token.i:token.i + 2].text.lower()
+    return following in _speech()["attributions"]
+
+
+def _cover(sentence, start: int, end: int) -> tuple[int, int]:
+    text_end = sentence.start_char + len(sentence.text.rstrip())
+    return min(sentence.start_char, start), max(text_end, end)
+
+
+@cache
+def _speech() -> dict[str, set[str]]:
+    lexicon = read_lexicon("speech")
+    return {name: {word.lower() for word in lexicon[name]} for name in ("verbs", "attributions")}
