@@ -19,11 +19,11 @@ from rdflib import Dataset, Graph
 from rich.progress import Progress
 
 from kg import __version__, iris, paths
-from kg.corpus import read_corpus
+from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InvalidGraph, ToolMissing
-from kg.pipeline import read_plan, run_document
-from kg.registry import read_registry
+from kg.pipeline import PlannedStage, read_plan, run_document
+from kg.registry import Registry, read_registry
 from kg.validate import Context, read_ontology, validate_dataset
 from kg.validate.findings import Finding, is_valid
 from kg.validate.locate import Locator
@@ -45,25 +45,44 @@ class BuildReport:
         return sum(self.graphs.values())
 
 
+@dataclass(frozen=True)
+class Sources:
+    """Everything a build reads: corpus, registry, pipeline plan and ontology."""
+
+    corpus: list[Document]
+    registry: Registry
+    stages: list[PlannedStage]
+    ontology: Graph
+
+
+def read_sources() -> Sources:
+    """Read and check every input of a build; raises on the first bad file."""
+    return Sources(read_corpus(paths.CORPUS_DIR), read_registry(paths.REGISTRY_FILE),
+                   read_plan(paths.PIPELINE_FILE), read_ontology())
+
+
+def assemble(sources: Sources, progress: Progress | None = None) -> Dataset:
+    """The dataset in memory: ontology, registry and one graph per document, unvalidated."""
+    dataset = Dataset()
+    _add(dataset, iris.ONTOLOGY_GRAPH, sources.ontology)
+    by_key = {document.key: document for document in sources.corpus}
+    _add(dataset, iris.REGISTRY_GRAPH, registry_triples(sources.registry, by_key))
+    task = progress.add_task("extracting", total=len(sources.corpus)) if progress else None
+    for document in sources.corpus:
+        _add(dataset, iris.document_graph(document.key),
+             run_document(sources.stages, document, sources.registry))
+        if progress and task is not None:
+            progress.advance(task)
+    return dataset
+
+
 def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = True,
           progress: Progress | None = None) -> BuildReport:
     """Build, validate and publish the dataset; raises InvalidGraph and keeps the old build."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    corpus = read_corpus(paths.CORPUS_DIR)
-    registry = read_registry(paths.REGISTRY_FILE)
-    stages = read_plan(paths.PIPELINE_FILE)
-    ontology = read_ontology()
-
-    dataset = Dataset()
-    _add(dataset, iris.ONTOLOGY_GRAPH, ontology)
-    by_key = {document.key: document for document in corpus}
-    registry_graph = _add(dataset, iris.REGISTRY_GRAPH, registry_triples(registry, by_key))
-    task = progress.add_task("extracting", total=len(corpus)) if progress else None
-    for document in corpus:
-        _add(dataset, iris.document_graph(document.key), run_document(stages, document, registry))
-        if progress:
-            progress.advance(task)
+    sources = read_sources()
+    dataset = assemble(sources, progress)
     timings["pipeline"] = time.perf_counter() - started
 
     releases = build_dir / "releases"
@@ -72,8 +91,7 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
     release = releases / f"{stamp}.partial"
     release.mkdir()
     try:
-        report = _write_and_check(dataset, release, registry_graph, corpus, ontology,
-                                  timings, reason, docs)
+        report = _write_and_check(dataset, release, sources, timings, reason, docs)
     except BaseException:
         shutil.rmtree(release, ignore_errors=True)
         raise
@@ -85,9 +103,8 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
     return report
 
 
-def _write_and_check(dataset: Dataset, release: Path, registry_graph: Graph, corpus: list,
-                     ontology: Graph, timings: dict[str, float], reason: bool, docs: bool
-                     ) -> BuildReport:
+def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
+                     timings: dict[str, float], reason: bool, docs: bool) -> BuildReport:
     clock = time.perf_counter()
     trig = release / "dataset.trig"
     dataset.serialize(trig, format="trig", encoding="utf-8")
@@ -95,7 +112,8 @@ def _write_and_check(dataset: Dataset, release: Path, registry_graph: Graph, cor
     timings["write"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    context = Context.from_parts(ontology, registry_graph, corpus)
+    context = Context.from_parts(sources.ontology, dataset.graph(iris.REGISTRY_GRAPH),
+                                 sources.corpus)
     findings = validate_dataset(dataset, context, Locator(trig), reason=reason)
     timings["validate"] = time.perf_counter() - clock
     if not is_valid(findings):
@@ -110,7 +128,7 @@ def _write_and_check(dataset: Dataset, release: Path, registry_graph: Graph, cor
     manifest = {
         "version": __version__,
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "documents": {document.key: document.sha256 for document in corpus},
+        "documents": {document.key: document.sha256 for document in sources.corpus},
         "graphs": graphs,
         "triples": report.triples,
         "timings": {name: round(value, 3) for name, value in timings.items()},

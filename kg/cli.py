@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from kg import __version__, paths
+from kg import __version__, iris, paths
 from kg.errors import InvalidGraph, KgError
 
 stderr = Console(stderr=True)
@@ -117,6 +117,25 @@ def stages() -> None:
         provides = ", ".join(sorted(stage.provides)) or "-"
         click.echo(f"{stage.name} {stage.version}: {stage.description}\n"
                    f"    requires: {requires}; provides: {provides}")
+
+
+@main.command()
+@click.option("--gold", type=click.Path(path_type=Path, file_okay=False), default=paths.GOLD_DIR,
+              show_default="tests/gold/", help="Folder of gold files, one per document.")
+@click.option("--details/--summary", default=True, show_default=True,
+              help="List every miss and false positive under the scores.")
+@reports_errors
+def evaluate(gold: Path, details: bool) -> None:
+    """Score the extractor against the hand-made gold facts (precision, recall, F1)."""
+    from kg.build import assemble, read_sources
+    from kg.evaluate import evaluate as score
+    from kg.evaluate import render_report
+
+    sources = read_sources()
+    dataset = assemble(sources)
+    graphs = {document.key: dataset.graph(iris.document_graph(document.key))
+              for document in sources.corpus}
+    click.echo(render_report(score(graphs, sources.corpus, gold), details), nl=False)
 
 
 @main.command()
