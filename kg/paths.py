@@ -30,6 +30,7 @@ REGISTRY_FILE = PROJECT_ROOT / "registry" / "entities.yaml"
 PIPELINE_FILE = PROJECT_ROOT / "config" / "pipeline.yaml"
 QUERIES_DIR = PROJECT_ROOT / "queries"
 LEXICONS_DIR = PROJECT_ROOT / "lexicons"
+DATES_LEXICON = LEXICONS_DIR / "dates.yaml"
 GOLD_DIR = PROJECT_ROOT / "tests" / "gold"
 CONTRIBUTIONS_DIR = PROJECT_ROOT / "contributions"
 BUILD_DIR = Path(os.environ.get("KG_BUILD_DIR", PROJECT_ROOT / "build"))

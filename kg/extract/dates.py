@@ -24,8 +24,7 @@ from kg import paths
 from kg.errors import ConfigError
 from kg.extract.lexicons import read_lexicon
 
-# Belongs in kg/paths.py as DATES_LEXICON, beside LEXICONS_DIR; kept here until it moves.
-DATES_LEXICON = paths.LEXICONS_DIR / "dates.yaml"
+DATES_LEXICON = paths.DATES_LEXICON
 
 Span = tuple[dt.date, dt.date]  # earliest, latest (both included)
 

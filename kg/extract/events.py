@@ -16,6 +16,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Token
 
+from kg.extract.dates import DateMention
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
 from kg.extract.roles import Argument, arguments, named_entity
@@ -48,6 +49,7 @@ class EventMention:
     roles: dict[str, list[Mention]] = field(default_factory=dict)
     status: str | None = None
     inferred: bool = False  # some role came from a neighbouring verb or clause
+    date: DateMention | None = None
 
     @property
     def sentence(self) -> tuple[int, int]:
@@ -56,8 +58,10 @@ class EventMention:
             sentence.text.rstrip())
 
 
-def find_events(doc: Doc, mentions: Sequence[Mention]) -> list[EventMention]:
-    """Every event the parsed body states, in text order, one per location."""
+def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMention] = ()
+                ) -> list[EventMention]:
+    """Every event the parsed body states, in text order, one per location, dated where the
+    trigger's own clause gives a date."""
     triggers = _triggers()
     found: list[EventMention] = []
     for token in doc:
@@ -66,6 +70,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention]) -> list[EventMention]:
             continue
         event = _event(token, trigger, mentions)
         if event is not None:
+            event.date = date_in_clause(token, dates)
             found += [e for e in _per_location(event) if not any(
                 e.type == other.type and e.roles == other.roles and e.sentence == other.sentence
                 for other in found)]
@@ -165,12 +170,31 @@ def _governor(word: Token) -> str:
     return ""
 
 
+def date_in_clause(word: Token, dates: Sequence[DateMention]) -> DateMention | None:
+    """The date nearest the word among those in its own clause.
+
+    The clause is the word's subtree without the clauses it governs in turn (what someone
+    said, a coordinated second event), whose dates are theirs.
+    """
+    own = clause_tokens(word)
+    inside = [d for d in dates if any(d.start <= t.idx < d.end for t in own)]
+    return min(inside, key=lambda d: abs(d.start - word.idx), default=None)
+
+
+def clause_tokens(word: Token) -> list[Token]:
+    tokens = [word]
+    for child in word.children:
+        if child.dep_ not in {"ccomp", "conj", "advcl", "relcl", "parataxis"}:
+            tokens += clause_tokens(child)
+    return tokens
+
+
 def _per_location(event: EventMention) -> list[EventMention]:
     places = event.roles.get("location", [])
     if len(places) <= 1:
         return [event]
     return [EventMention(event.type, event.trigger, {**event.roles, "location": [place]},
-                         event.status, event.inferred) for place in places]
+                         event.status, event.inferred, event.date) for place in places]
 
 
 def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | None:

@@ -9,11 +9,12 @@ bands hold against the gold standard.
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, Literal
+from rdflib import RDF, RDFS, Literal, URIRef
 
 from kg import iris
 from kg.extract.events import EventMention, find_events
 from kg.extract.mentions import Mention
+from kg.literals import date_triples
 from kg.provenance import Triple, evidence_triples
 from kg.registry import Registry
 from kg.stages import Additions, DocumentState, stage
@@ -22,20 +23,36 @@ from kg.vocab import CKG
 ROLE_ORDER = ("force", "agent", "participant", "affected", "location")
 
 
-@stage("events", requires={"parse", "entities"}, provides={"events"})
+@stage("events", requires={"parse", "entities", "dates"}, provides={"events"})
 def extract_events(state: DocumentState) -> Additions:
     """Find events from trigger words, fill their roles from the parse, and cite the sentence."""
-    events = find_events(state.provided["parse"], state.provided["entities"])
+    events = find_events(state.provided["parse"], state.provided["entities"],
+                         state.provided["dates"])
     triples: list[Triple] = []
+    dated: set[URIRef] = set()
     for event in events:
-        triples += event_triples(event, state)
+        node, event_facts = event_triples(event, state, date=event_node(event) not in dated)
+        if event.date:
+            dated.add(node)
+        triples += event_facts
     return Additions(triples, {"events": events})
 
 
-def event_triples(event: EventMention, state: DocumentState) -> list[Triple]:
-    """The event node (shared by every document that reports it) and this sentence's evidence."""
+def event_node(event: EventMention) -> URIRef:
+    return iris.event(event.type, {role: [m.node for m in mentions]
+                                   for role, mentions in event.roles.items()})
+
+
+def event_triples(event: EventMention, state: DocumentState, date: bool
+                  ) -> tuple[URIRef, list[Triple]]:
+    """The event node (shared by every document that reports it) and this sentence's evidence.
+
+    `date` is False when the document already dated this event: one date per event and
+    document keeps its earliest/latest bounds a single pair (several sources' dates live in
+    their own graphs).
+    """
+    node = event_node(event)
     roles = {role: [m.node for m in mentions] for role, mentions in event.roles.items()}
-    node = iris.event(event.type, roles)
     triples: list[Triple] = [
         (node, RDF.type, CKG[event.type]),
         (node, RDFS.label, Literal(label(event, state.registry), lang="en")),
@@ -43,10 +60,12 @@ def event_triples(event: EventMention, state: DocumentState) -> list[Triple]:
     triples += [(node, CKG[role], value) for role, values in roles.items() for value in values]
     if event.status:
         triples.append((node, CKG.status, CKG[event.status]))
+    if event.date and date:
+        triples += date_triples(node, event.date)
     start, end = event.sentence
     triples += evidence_triples(state.document, start, end, node, state.activity,
                                 confidence(event))
-    return triples
+    return node, triples
 
 
 def confidence(event: EventMention) -> float:

@@ -14,7 +14,7 @@ from kg import iris
 from kg.extract.statements import StatementMention, find_statements
 from kg.provenance import Triple, evidence_triples
 from kg.stages import Additions, DocumentState, stage
-from kg.stages.events import name
+from kg.stages.events import event_node, name
 from kg.vocab import CKG
 
 LABEL_WORDS = 12  # words of the quote shown in a statement's label
@@ -44,8 +44,7 @@ def statement_triples(statement: StatementMention, state: DocumentState) -> list
         (node, CKG.quote, Literal(words)),
     ]
     about = {m.node for m in state.provided["entities"] if start <= m.start and m.end <= end}
-    about |= {iris.event(e.type, {r: [m.node for m in ms] for r, ms in e.roles.items()})
-              for e in state.provided["events"] if start <= e.trigger.idx < end}
+    about |= {event_node(e) for e in state.provided["events"] if start <= e.trigger.idx < end}
     triples += [(node, CKG.about, target) for target in sorted(about - {speaker.node})]
     triples += evidence_triples(state.document, *statement.span, node, state.activity,
                                 _confidence(statement, body), attributed_to=speaker.node)
