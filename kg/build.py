@@ -76,6 +76,14 @@ def assemble(sources: Sources, progress: Progress | None = None) -> Dataset:
     return dataset
 
 
+def extract_document(document: Document, sources: Sources) -> Graph:
+    """One document through the pipeline: its named graph, as a contributor would review it."""
+    graph = Graph(identifier=iris.document_graph(document.key))
+    for triple in run_document(sources.stages, document, sources.registry):
+        graph.add(triple)
+    return graph
+
+
 def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = True,
           progress: Progress | None = None) -> BuildReport:
     """Build, validate and publish the dataset; raises InvalidGraph and keeps the old build."""

@@ -120,6 +120,38 @@ def stages() -> None:
 
 
 @main.command()
+@click.argument("article", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="A .trig (the document's named graph) or .ttl file; TriG on stdout without.")
+@click.option("--title", help="Title of a plain-text article (default: its first line).")
+@click.option("--publisher", help="Publisher of a plain-text article.")
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]),
+              help="Publication date of a plain-text article (YYYY-MM-DD).")
+@click.option("--source", help="Address of a plain-text article.")
+@reports_errors
+def extract(article: Path, output: Path | None, title: str | None, publisher: str | None,
+            published: Any, source: str | None) -> None:
+    """Extract candidate triples from one article, for review under contributions/.
+
+    ARTICLE is a corpus file (header, '---', body) or plain text with the header given as
+    options. The output is the article's named graph: its Document node, the entities it
+    names (new ones flagged ckg:unlinked), and every fact with its evidence.
+    """
+    from kg.build import extract_document, read_sources
+    from kg.corpus import read_article
+    from kg.rdf import write_graph
+
+    document = read_article(article, title=title, publisher=publisher, source=source,
+                            published=published.date() if published else None)
+    if not document.body.strip():
+        stderr.print(f"warning: {article} is empty; nothing extracted")
+        return
+    graph = extract_document(document, read_sources())
+    write_graph(graph, output)
+    stderr.print(f"{len(graph)} triples from {article}")
+
+
+@main.command()
 @click.option("--gold", type=click.Path(path_type=Path, file_okay=False), default=paths.GOLD_DIR,
               show_default="tests/gold/", help="Folder of gold files, one per document.")
 @click.option("--details/--summary", default=True, show_default=True,

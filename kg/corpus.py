@@ -69,6 +69,26 @@ def read_document(path: Path) -> Document:
     )
 
 
+def read_article(path: Path, *, title: str | None = None, publisher: str | None = None,
+                 published: dt.date | None = None, source: str | None = None) -> Document:
+    """An article for `kg extract`: a corpus file (header, `---`, body), or plain text.
+
+    Plain text takes its header fields from the arguments; its title defaults to its first
+    non-empty line. Raises CorpusError for bytes that are not UTF-8.
+    """
+    path = Path(path)
+    text = _decode(path)
+    if any(line.rstrip("\r\n") == SEPARATOR for line in _lines(text)) and \
+            text.split(":", 1)[0].strip() in REQUIRED_KEYS + OPTIONAL_KEYS:
+        return read_document(path)
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    key = path.stem if KEY_PATTERN.match(path.stem) else re.sub(r"[^A-Za-z0-9_.-]+", "-",
+                                                                 path.stem).strip("-.")
+    return Document(key=key or "article", path=path, title=title or first_line or path.stem,
+                    source=source, publisher=publisher, published=published, note=None,
+                    body=text, body_line=1)
+
+
 def read_corpus(directory: Path) -> list[Document]:
     """Every `*.txt` document in a folder, in file-name order."""
     paths = sorted(Path(directory).glob("*.txt"))

@@ -7,6 +7,7 @@ no earlier stage provides, stops the build with the gap named.
 from __future__ import annotations
 
 import difflib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from kg.errors import ConfigError
 from kg.provenance import Triple, activity_triples
 from kg.registry import Registry
 from kg.stages import DocumentState, Stage, load_stages
+
+logger = logging.getLogger("kg.pipeline")
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ def run_document(stages: list[PlannedStage], document: Document, registry: Regis
             raise RuntimeError(f"stage {stage.name!r} provided {sorted(undeclared)} "
                                "without declaring it")
         state.provided.update(additions.provided)
+        for warning in additions.warnings:
+            logger.warning("%s: %s (stage %s)", document.path, warning, stage.name)
         if additions.triples:
             triples += additions.triples
             triples += activity_triples(stage.activity, stage.label)

@@ -6,13 +6,19 @@ line and column the parser reports.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import XSD, BNode, Dataset, Literal, URIRef
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, NamespaceManager
 from rdflib.term import Node
 
 from kg.errors import InputError
+from kg.vocab import CKG, CKR, WD
+
+PREFIXES = {"ckg": CKG._NS, "ckr": CKR, "wd": WD, "prov": PROV, "dcterms": DCTERMS,
+            "owl": OWL, "rdfs": RDFS, "skos": SKOS, "xsd": XSD}
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -71,3 +77,29 @@ def _syntax_message(error: SyntaxError) -> str:
     if colon and head.startswith("Parser error"):
         message = rest
     return f"syntax error: {message}"
+
+
+def write_graph(graph: Graph, path: Path | None) -> None:
+    """Write one named graph as TriG (a .trig file, or stdout) or as Turtle (a .ttl file)."""
+    if path is not None and path.suffix.lower() not in {".trig", ".ttl"}:
+        raise InputError("write the triples to a .trig or .ttl file", path)
+    bind_prefixes(graph.namespace_manager)
+    if path is not None and path.suffix.lower() == ".ttl":
+        graph.serialize(path, format="turtle", encoding="utf-8")
+        return
+    dataset = Dataset()
+    bind_prefixes(dataset.namespace_manager)
+    named = dataset.graph(graph.identifier)
+    for triple in graph:
+        named.add(triple)
+    text = dataset.serialize(format="trig")
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def bind_prefixes(manager: NamespaceManager) -> None:
+    """The project's prefixes, so that written files read like the vocabulary contract."""
+    for prefix, namespace in PREFIXES.items():
+        manager.bind(prefix, namespace, override=True)

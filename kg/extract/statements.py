@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.events import ACTORS
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
+from kg.extract.nlp import sentence_span
 from kg.extract.roles import named_entity, own_phrase
 
 # Straight or curly double quotes around at least three characters; a quotation may span
@@ -66,13 +67,15 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
         before = 0 <= clause_start - end <= NEAR + 2 or (inside and end <= clause_start + NEAR)
         after = 0 <= start - clause_end <= NEAR or (inside and start >= verb.idx)
         if before or after:
-            return StatementMention(speaker, (start, end), _cover(sentence, start, end), verb)
+            return StatementMention(speaker, (start, end), _cover(verb, start, end), verb)
     said = [c for c in verb.children if c.dep_ == "ccomp"]
     if not said:
         return None
     tokens = list(said[0].subtree)
-    words = (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
-    return StatementMention(speaker, words, _cover(sentence, *words), verb)
+    words = _on_the_line(verb, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+    if words[0] >= words[1]:
+        return None
+    return StatementMention(speaker, words, _cover(verb, *words), verb)
 
 
 def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention | None:
@@ -80,13 +83,14 @@ def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention
     speaker = next((m for o in objects if (m := _speaker(o, mentions))), None)
     if speaker is None:
         return None
-    sentence = token.sent
+    line_start, line_end = sentence_span(token)
     phrase = list(token.subtree)
-    rest = [t for t in sentence if t not in phrase and not t.is_punct]
+    rest = [t for t in token.sent if t not in phrase and not t.is_punct
+            and line_start <= t.idx < line_end]
     if not rest:
         return None
     words = (rest[0].idx, rest[-1].idx + len(rest[-1]))
-    return StatementMention(speaker, words, _cover(sentence, *words), token)
+    return StatementMention(speaker, words, _cover(token, *words), token)
 
 
 def _speaker(phrase: Token, mentions: Sequence[Mention]) -> Mention | None:
@@ -106,9 +110,16 @@ def _attribution(token: Token) -> bool:
     return following in _speech()["attributions"]
 
 
-def _cover(sentence, start: int, end: int) -> tuple[int, int]:
-    text_end = sentence.start_char + len(sentence.text.rstrip())
-    return min(sentence.start_char, start), max(text_end, end)
+def _cover(word: Token, start: int, end: int) -> tuple[int, int]:
+    """The span of the word's sentence, widened to hold the words."""
+    sentence_start, sentence_end = sentence_span(word)
+    return min(sentence_start, start), max(sentence_end, end)
+
+
+def _on_the_line(word: Token, start: int, end: int) -> tuple[int, int]:
+    """Reported words cut to the line of their speech verb (see nlp.sentence_span)."""
+    line_start, line_end = sentence_span(word)
+    return max(start, line_start), min(end, line_end)
 
 
 @cache

@@ -35,10 +35,12 @@ class DocumentState:
 
 @dataclass
 class Additions:
-    """What a stage adds: triples for the document's graph and values for later stages."""
+    """What a stage adds: triples for the document's graph, values for later stages, and
+    warnings about the document (logged with its path by the runner)."""
 
     triples: list[Triple] = field(default_factory=list)
     provided: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 StageFunction = Callable[..., Additions]

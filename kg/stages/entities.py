@@ -9,15 +9,24 @@ from __future__ import annotations
 from kg import iris
 from kg.entities import new_entity_triples
 from kg.extract.mentions import find_mentions
-from kg.extract.nlp import language_for
+from kg.extract.nlp import language_for, looks_english
 from kg.stages import Additions, DocumentState, stage
 from kg.vocab import CKG
 
 
 @stage("nlp", requires={"document"}, provides={"parse"})
 def parse(state: DocumentState) -> Additions:
-    """Split, tag, parse and recognise entities in the body with spaCy and the registry ruler."""
-    return Additions(provided={"parse": language_for(state.registry)(state.document.body)})
+    """Split, tag, parse and recognise entities in the body with spaCy and the registry ruler.
+
+    A body that does not read as English is not analysed (an empty parse, so no facts), with
+    a warning: the English model would invent names and events in it.
+    """
+    nlp = language_for(state.registry)
+    doc = nlp(state.document.body)
+    if looks_english(doc):
+        return Additions(provided={"parse": doc})
+    return Additions(provided={"parse": nlp.make_doc("")},
+                     warnings=["the text does not read as English; no facts extracted"])
 
 
 @stage("entities", requires={"parse"}, provides={"entities"})

@@ -11,7 +11,9 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, Literal
 
 from kg import iris
+from kg.extract.events import date_in_clause
 from kg.extract.statements import StatementMention, find_statements
+from kg.literals import date_triples
 from kg.provenance import Triple, evidence_triples
 from kg.stages import Additions, DocumentState, stage
 from kg.stages.events import event_node, name
@@ -20,7 +22,7 @@ from kg.vocab import CKG
 LABEL_WORDS = 12  # words of the quote shown in a statement's label
 
 
-@stage("statements", requires={"parse", "entities", "events"}, provides={"statements"})
+@stage("statements", requires={"parse", "entities", "events", "dates"}, provides={"statements"})
 def extract_statements(state: DocumentState) -> Additions:
     """Find statements with their speaker, words, and what they are about."""
     statements = find_statements(state.provided["parse"], state.provided["entities"])
@@ -46,6 +48,11 @@ def statement_triples(statement: StatementMention, state: DocumentState) -> list
     about = {m.node for m in state.provided["entities"] if start <= m.start and m.end <= end}
     about |= {event_node(e) for e in state.provided["events"] if start <= e.trigger.idx < end}
     triples += [(node, CKG.about, target) for target in sorted(about - {speaker.node})]
+    # When it was said: a date in the speech verb's own clause, not one inside the words.
+    said = [d for d in state.provided["dates"] if d.end <= start or d.start >= end]
+    date = date_in_clause(statement.verb, said)
+    if date is not None:
+        triples += date_triples(node, date)
     triples += evidence_triples(state.document, *statement.span, node, state.activity,
                                 _confidence(statement, body), attributed_to=speaker.node)
     return triples
