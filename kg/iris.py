@@ -76,6 +76,16 @@ def statement(document_key: str, start: int, end: int) -> URIRef:
     return CKR[f"statement/{_digest(document_key, start, end)}"]
 
 
+def position(holder: URIRef, title: str, owner: URIRef | None) -> URIRef:
+    """A person holding an office: the same holder, title and owner give the same node."""
+    return CKR[f"position/{_digest(holder, title, owner or '')}"]
+
+
+def membership(member: URIRef, organization: URIRef, status: str) -> URIRef:
+    """A member's standing in an organization, as attested, never keyed on the source."""
+    return CKR[f"membership/{_digest(member, organization, status)}"]
+
+
 def _digest(*parts: object) -> str:
     text = "\x1f".join(str(part) for part in parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from kg import paths
 from kg.build import BuildReport, build
+from kg.corpus import Document, read_corpus
+from kg.registry import Registry, read_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -30,6 +33,16 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built(build_dir: Path) -> BuildReport:
     """The corpus built once, validated and published under a temporary build folder."""
     return build(build_dir)
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return read_registry(paths.REGISTRY_FILE)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[Document]:
+    return read_corpus(paths.CORPUS_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,14 @@ from kg.evaluate import Fact, evaluate, render_report
 
 FLOORS = {  # fact type: (precision, recall)
     "entities": (0.95, 0.78),
-    "Statement": (0.90, 0.30),
-    "Withdrawal": (0.40, 0.40),
-    "events": (0.45, 0.27),
+    # Statements by "he"/"she" and by `by` agents traded precision (0.92 -> 0.76) for recall
+    # (0.33 -> 0.41), raising F1 (0.49 -> 0.53).
+    "Statement": (0.75, 0.40),
+    "Withdrawal": (0.55, 0.65),
+    "Deployment": (0.55, 0.40),
+    "events": (0.55, 0.44),
+    "Membership": (0.85, 0.90),
+    "PositionHeld": (0.95, 0.95),
 }
 
 

@@ -57,7 +57,6 @@ def test_query_02_names_the_agreement_and_who_agreed(store):
         "Vladimir Putin", "Nikol Pashinyan"}
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET.format("coordinated border names"))
 def test_query_03_keeps_guards_on_the_turkish_and_iranian_borders(store):
     registry = read_registry(paths.REGISTRY_FILE)
     expected = {e.label for e in registry if e.type == "Border"
@@ -103,7 +102,6 @@ def test_query_11_says_by_whose_word(store):
     assert "Robert Ghukasyan" in label_set(store, "11-nerkin-hand", "speaker")
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET.format("memberships"))
 def test_query_01_lists_the_csto_members(store):
     found = {row["label"]: row["statuses"] for row in rows(store, "01-csto-members")}
     assert set(found) == {"Russia", "Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan",
@@ -123,7 +121,6 @@ def test_query_06_gives_each_source_its_number(store):
     assert {1960, 2000} <= numbers
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET.format("positions held"))
 def test_query_08_finds_armenian_officials_on_the_csto(store):
     assert label_set(store, "08-armenian-officials-on-csto", "name")
 
@@ -134,7 +131,6 @@ def test_query_09_shows_the_may_8_may_9_disagreement(store):
     assert {("2024-05-09", "2024-05-08"), ("2024-05-08", "2024-05-09")} & pairs
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET.format("positions held"))
 def test_query_12_names_the_governors_of_syunik(store):
     governors = {row["name"] for row in rows(store, "12-offices-held")
                  if row["title"] == "Governor" and row["ofLabel"] == "Syunik Province"}

@@ -16,17 +16,19 @@ from functools import cache
 
 from spacy.tokens import Doc, Token
 
+from kg import iris
 from kg.extract.dates import DateMention
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
 from kg.extract.nlp import sentence_span
-from kg.extract.roles import Argument, arguments, named_entity
+from kg.extract.roles import Argument, arguments, named_entities, named_entity
+from kg.registry import Registry
 
 FORCES = {"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"}
 PLACES = {"Place", "AdministrativeRegion", "Settlement", "Border", "Facility", "Territory"}
 ORGANIZATIONS = {"InternationalOrganization", "Alliance", "EconomicUnion"}
 ACTORS = {"State", "Person", "Organization", "NewsOrganization"} | ORGANIZATIONS
-AGENT_RELATIONS = {"subject", "by", "possessor", "compound"}
+AGENT_RELATIONS = {"subject", "by", "possessor", "compound", "head"}
 LOCATIVE = {"from", "in", "to", "into", "on", "at", "near", "along", "across", "within",
             "out of", "inside", "throughout", "around"}
 PARTICIPATIVE = {"with", "between", "among"}
@@ -57,17 +59,19 @@ class EventMention:
         return sentence_span(self.trigger)
 
 
-def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMention] = ()
-                ) -> list[EventMention]:
+def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMention] = (),
+                registry: Registry | None = None) -> list[EventMention]:
     """Every event the parsed body states, in text order, one per location, dated where the
-    trigger's own clause gives a date."""
+    trigger's own clause gives a date. The registry, when given, names the borders between
+    states a location phrase speaks of."""
     triggers = _triggers()
+    borders = _borders(registry)
     found: list[EventMention] = []
     for token in doc:
         trigger = triggers.get(token.lemma_.lower()) or _phrase_trigger(token, triggers)
         if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
             continue
-        event = _event(token, trigger, mentions)
+        event = _event(token, trigger, mentions, borders)
         if event is not None:
             event.date = date_in_clause(token, dates)
             found += [e for e in _per_location(event) if not any(
@@ -76,17 +80,32 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
     return found
 
 
-def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention]) -> EventMention | None:
+def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
+           borders: dict[frozenset[str], Mention]) -> EventMention | None:
     event = EventMention(trigger.cls, token)
-    for argument in arguments(token):
+    found_arguments = arguments(token)
+    # "deployed along Armenia's borders with Turkey": the parser may hang "with Turkey" on the
+    # verb; those states still say which borders.
+    companions = {m.key for a in found_arguments if a.relation == "with"
+                  for m in named_entities(a.token, mentions) if m.type == "State" and m.key}
+    used_companions = False
+    for argument in found_arguments:
         mention = named_entity(argument.token, mentions)
-        if mention is None:
+        if mention is None or (argument.relation == "with" and used_companions):
             continue
         event.type = trigger.instead.get(mention.type, event.type)
         role = _role(argument, mention, event.type)
-        if role and mention not in event.roles.get(role, []):
-            event.roles.setdefault(role, []).append(mention)
-            event.inferred |= argument.inherited
+        found = [mention]
+        if role == "location":  # "from the regions of Tavush, Syunik and Ararat"
+            found = _most_specific([m for m in named_entities(argument.token, mentions)
+                                    if m.type in PLACES | {"State"}])
+            between = _borders_between(argument.token, found, borders, companions)
+            used_companions |= bool(between)
+            found = between or found
+        for value in found:
+            if role and value not in event.roles.get(role, []):
+                event.roles.setdefault(role, []).append(value)
+                event.inferred |= argument.inherited
     if "force" in event.roles and "location" not in event.roles:
         places = _stationed_places(token, mentions)
         if places:
@@ -118,6 +137,33 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
     if cls in ACTORS and relation == "object" and event_type == "Meeting":
         return "participant"
     return None
+
+
+def _borders_between(word: Token, places: list[Mention], borders: dict[frozenset[str], Mention],
+                     companions: set[str]) -> list[Mention]:
+    """"Armenia's borders with Turkey and Iran": the registry's borders between those states."""
+    if word.lemma_.lower() not in set(read_lexicon("places")["border_nouns"]):
+        return []
+    states = {m.key for m in places if m.type == "State" and m.key} | companions
+    return [Mention(border.node, border.type, word.idx, word.idx + len(word), border.key,
+                    border.name)
+            for pair, border in sorted(borders.items(), key=lambda item: str(item[1].node))
+            if pair <= states]
+
+
+def _borders(registry: Registry | None) -> dict[frozenset[str], Mention]:
+    """Each registry Border by the pair of states it separates."""
+    if registry is None:
+        return {}
+    return {frozenset(entity.border_of): Mention(iris.entity(entity.key), entity.type, 0, 0,
+                                                 entity.key, entity.label)
+            for entity in registry if entity.type == "Border" and len(entity.border_of) == 2}
+
+
+def _most_specific(places: list[Mention]) -> list[Mention]:
+    """Places without the states that only say where they are ("Armenia's Syunik Province")."""
+    inner = [m for m in places if m.type != "State"]
+    return inner or places
 
 
 def _stationed_places(trigger: Token, mentions: Sequence[Mention]) -> list[Mention]:

@@ -19,8 +19,9 @@ SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 OBJECTS = {"dobj", "attr", "oprd"}
 # Phrase parts that belong to another argument, not to this one.
 NOT_OWN = {"conj", "cc", "punct", "relcl", "acl", "appos"}
-# Links along which a verb shares its subject and auxiliaries ("will end ... and withdraw").
-SHARING = {"conj", "xcomp"}
+# Links along which a verb shares its subject and auxiliaries ("will end ... and withdraw",
+# "would remain deployed").
+SHARING = {"conj", "xcomp", "acomp"}
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,14 @@ class Argument:
 
 
 def arguments(trigger: Token) -> list[Argument]:
-    """The trigger's arguments, with subjects inherited along conj/xcomp where it has none."""
+    """The trigger's arguments, with subjects inherited along conj/xcomp where it has none.
+
+    A participle or relative clause modifying a noun ("the peacekeepers deployed in ...",
+    "guards, who had been stationed in ...") has that noun as its argument, 'head'.
+    """
     found = list(_direct(trigger))
+    if trigger.dep_ in {"acl", "relcl"} and trigger.head is not trigger:
+        found.append(Argument(trigger.head, "head"))
     if not any(a.relation == "subject" for a in found):
         head = trigger
         while head.dep_ in SHARING and head.head is not head:
@@ -90,6 +97,21 @@ def named_entity(token: Token, mentions: Sequence[Mention]) -> Mention | None:
         if any(mention.start <= t.idx < mention.end for t in own):
             return mention
     return None
+
+
+def named_entities(token: Token, mentions: Sequence[Mention]) -> list[Mention]:
+    """Every mention in the token's phrase, its coordinated parts included, relative and
+    participial clauses left out ("the regions of Tavush, Syunik and Ararat")."""
+    tokens = _phrase_with_conjuncts(token)
+    return [m for m in mentions if any(m.start <= t.idx < m.end for t in tokens)]
+
+
+def _phrase_with_conjuncts(token: Token) -> list[Token]:
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ not in {"relcl", "acl", "appos", "punct"}:
+            tokens += _phrase_with_conjuncts(child)
+    return tokens
 
 
 def own_phrase(token: Token) -> list[Token]:

@@ -42,21 +42,29 @@ def find_statements(doc: Doc, mentions: Sequence[Mention]) -> list[StatementMent
     """Every statement with a known speaker, in text order, one per quoted or reported span."""
     quotations = [m.span(1) for m in QUOTATION.finditer(doc.text)]
     found: dict[tuple[int, int], StatementMention] = {}
+    last_speaker: Mention | None = None
     for token in doc:
         statement = None
         if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in _speech()["verbs"]:
-            statement = _reported(token, mentions, quotations)
+            statement = _reported(token, mentions, quotations, last_speaker)
         elif _attribution(token):
             statement = _according_to(token, mentions)
         if statement is not None and statement.words not in found:
             found[statement.words] = statement
+            if statement.speaker.type == "Person":
+                last_speaker = statement.speaker
     return sorted(found.values(), key=lambda s: s.words)
 
 
-def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[int, int]]
-              ) -> StatementMention | None:
-    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[int, int]],
+              last_speaker: Mention | None) -> StatementMention | None:
+    """A statement by the verb's subject (or `by` agent); "he"/"she" is the last speaker."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    subjects += [t for c in verb.children if c.dep_ == "agent" for t in c.children
+                 if t.dep_ == "pobj"]
     speaker = next((m for s in subjects if (m := _speaker(s, mentions))), None)
+    if speaker is None and any(s.lower_ in _speech()["pronouns"] for s in subjects):
+        speaker = last_speaker
     if speaker is None:
         return None
     sentence = verb.sent
@@ -69,9 +77,15 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
         if before or after:
             return StatementMention(speaker, (start, end), _cover(verb, start, end), verb)
     said = [c for c in verb.children if c.dep_ == "ccomp"]
-    if not said:
+    if said:
+        tokens = list(said[0].subtree)
+    elif verb.dep_ == "advcl":  # "X happened, as confirmed by Y": Y vouches for the main clause
+        inner = set(verb.subtree)
+        tokens = [t for t in verb.head.subtree if t not in inner and not t.is_punct]
+    else:
         return None
-    tokens = list(said[0].subtree)
+    if not tokens:
+        return None
     words = _on_the_line(verb, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
     if words[0] >= words[1]:
         return None
@@ -125,4 +139,5 @@ def _on_the_line(word: Token, start: int, end: int) -> tuple[int, int]:
 @cache
 def _speech() -> dict[str, set[str]]:
     lexicon = read_lexicon("speech")
-    return {name: {word.lower() for word in lexicon[name]} for name in ("verbs", "attributions")}
+    return {name: {word.lower() for word in lexicon[name]}
+            for name in ("verbs", "attributions", "pronouns")}

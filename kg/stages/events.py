@@ -27,7 +27,7 @@ ROLE_ORDER = ("force", "agent", "participant", "affected", "location")
 def extract_events(state: DocumentState) -> Additions:
     """Find events from trigger words, fill their roles from the parse, and cite the sentence."""
     events = find_events(state.provided["parse"], state.provided["entities"],
-                         state.provided["dates"])
+                         state.provided["dates"], state.registry)
     triples: list[Triple] = []
     dated: set[URIRef] = set()
     for event in events:
