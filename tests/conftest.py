@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 import requests
+from rdflib import Graph
 
 from kg import paths
 from kg.build import BuildReport, build
 from kg.corpus import Document, read_corpus
+from kg.pipeline import plan, run_document
 from kg.registry import Registry, read_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +52,19 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"../shared is absent ({SHARED}): the contract files live there")
     return SHARED
+
+
+def document_graphs(corpus: list[Document], registry: Registry, *stage_names: str
+                    ) -> dict[str, Graph]:
+    """Each document's graph from the real pipeline with just the named stages, in order."""
+    stages = plan([(name, {}) for name in stage_names])
+    graphs = {}
+    for document in corpus:
+        graph = Graph()
+        for triple in run_document(stages, document, registry):
+            graph.add(triple)
+        graphs[document.key] = graph
+    return graphs
 
 
 def run_kg(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT

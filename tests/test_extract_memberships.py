@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 import yaml
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, Literal
 
 from kg import iris, paths
 from kg.corpus import Document
@@ -21,11 +21,12 @@ from kg.extract.lexicons import read_lexicon
 from kg.extract.memberships import MembershipMention, find_memberships
 from kg.extract.mentions import find_mentions
 from kg.extract.nlp import language_for
-from kg.pipeline import plan, run_document
 from kg.provenance import locate_quote
 from kg.registry import Registry
 from kg.stages.memberships import membership_node  # importing it registers the stage
 from kg.vocab import CKG
+
+from .conftest import document_graphs
 
 # Measured on the five corpus documents: 24 of 25 gold memberships found (the one missed is in
 # the Customs Union, which the registry types Organization for now, so it cannot be a
@@ -257,13 +258,7 @@ def test_membership_node_names_member_organization_and_status(registry: Registry
 
 def test_memberships_stage_shares_the_node_and_cites_the_body(corpus: list[Document],
                                                               registry: Registry) -> None:
-    stages = plan([("document", {}), ("nlp", {}), ("entities", {}), ("memberships", {})])
-    graphs = {}
-    for document in corpus:
-        graph = Graph()
-        for triple in run_document(stages, document, registry):
-            graph.add(triple)
-        graphs[document.key] = graph
+    graphs = document_graphs(corpus, registry, "document", "nlp", "entities", "memberships")
     armenia, csto = iris.entity("armenia"), iris.entity("csto")
     frozen = {key: {node for node in graph.subjects(CKG.member, armenia)
                     if (node, CKG.membershipStatus, CKG.Frozen) in graph}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, Literal
 
 from kg import iris, paths
 from kg.corpus import Document
@@ -19,10 +19,11 @@ from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, find_mentions
 from kg.extract.nlp import language_for
 from kg.extract.positions import PositionMention, find_positions
-from kg.pipeline import plan, run_document
 from kg.registry import Registry
 from kg.stages.positions import position_node  # importing it registers the stage
 from kg.vocab import CKG
+
+from .conftest import document_graphs
 
 # Measured on the five corpus documents: 24 of 24 gold positions found, no false positive.
 # The floors leave one miss or one false positive of room for parser or registry changes.
@@ -181,13 +182,7 @@ def test_position_node_names_one_office(registry: Registry) -> None:
 
 def test_positions_stage_shares_the_node_and_cites_the_body(corpus: list[Document],
                                                             registry: Registry) -> None:
-    stages = plan([("document", {}), ("nlp", {}), ("entities", {}), ("positions", {})])
-    graphs = {}
-    for document in corpus:
-        graph = Graph()
-        for triple in run_document(stages, document, registry):
-            graph.add(triple)
-        graphs[document.key] = graph
+    graphs = document_graphs(corpus, registry, "document", "nlp", "entities", "positions")
     putin = {key: set(graph.subjects(CKG.holder, iris.entity("vladimir-putin")))
              for key, graph in graphs.items()}
     assert len(set.union(*putin.values())) == 1  # one office, attested by three documents
