@@ -125,7 +125,6 @@ def test_query_08_finds_armenian_officials_on_the_csto(store):
     assert label_set(store, "08-armenian-officials-on-csto", "name")
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET.format("one event across sources"))
 def test_query_09_shows_the_may_8_may_9_disagreement(store):
     pairs = {(row["value1"], row["value2"]) for row in rows(store, "09-disagreements")}
     assert {("2024-05-09", "2024-05-08"), ("2024-05-08", "2024-05-09")} & pairs

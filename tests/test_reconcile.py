@@ -1,0 +1,56 @@
+"""kg/reconcile.py: the same event told by several documents becomes one node, and only then."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+
+from kg.reconcile import reconcile_events
+from kg.vocab import CKG, CKR
+
+
+def event(graph: Graph, name: str, cls: URIRef, day: dt.date | None, **roles: list[str]
+          ) -> URIRef:
+    node = CKR[f"event/{name}"]
+    graph.add((node, RDF.type, cls))
+    words = [key for keys in roles.values() for key in keys]
+    graph.add((node, RDFS.label, Literal(" ".join([name, *words]), lang="en")))
+    for role, keys in roles.items():
+        for key in keys:
+            graph.add((node, CKG[role], CKR[key]))
+    if day is not None:
+        graph.add((node, CKG.earliest, Literal(day, datatype=XSD.date)))
+        graph.add((node, CKG.latest, Literal(day, datatype=XSD.date)))
+    return node
+
+
+def test_reconcile_merges_a_meeting_told_with_less_detail():
+    dataset = Dataset()
+    first, second = dataset.graph(CKR["graph/a"]), dataset.graph(CKR["graph/b"])
+    full = event(first, "a", CKG.Meeting, dt.date(2024, 5, 8),
+                 participant=["putin", "pashinyan"], location=["moscow"])
+    short = event(second, "b", CKG.Meeting, dt.date(2024, 5, 9), participant=["pashinyan"])
+    merged = reconcile_events(dataset, [first, second])
+    kept = min(full, short, key=str)
+    assert set(merged.values()) == {kept}
+    assert (kept, CKG.participant, CKR["pashinyan"]) in second
+    assert second.value(kept, RDFS.label) == first.value(kept, RDFS.label)  # the fullest label
+    assert second.value(kept, CKG.earliest).toPython() == dt.date(2024, 5, 9)  # its own date
+
+
+def test_reconcile_keeps_events_apart_when_dates_are_far():
+    dataset = Dataset()
+    first, second = dataset.graph(CKR["graph/a"]), dataset.graph(CKR["graph/b"])
+    event(first, "a", CKG.Meeting, dt.date(2024, 5, 8), participant=["putin", "pashinyan"])
+    event(second, "b", CKG.Meeting, dt.date(2023, 1, 8), participant=["pashinyan"])
+    assert reconcile_events(dataset, [first, second]) == {}
+
+
+def test_reconcile_leaves_an_ambiguous_event_alone():
+    dataset = Dataset()
+    first, second = dataset.graph(CKR["graph/a"]), dataset.graph(CKR["graph/b"])
+    event(first, "tavush", CKG.Withdrawal, None, force=["guards"], location=["tavush"])
+    event(first, "syunik", CKG.Withdrawal, None, force=["guards"], location=["syunik"])
+    event(second, "vague", CKG.Withdrawal, None, force=["guards"])
+    assert reconcile_events(dataset, [first, second]) == {}
