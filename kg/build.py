@@ -22,7 +22,7 @@ from kg import __version__, iris, paths
 from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InvalidGraph, ToolMissing
-from kg.pipeline import PlannedStage, read_plan, run_document
+from kg.pipeline import PlannedStage, read_plan, run_document, run_documents
 from kg.reconcile import reconcile_events
 from kg.registry import Registry, read_registry
 from kg.validate import Context, read_ontology, validate_dataset
@@ -70,9 +70,8 @@ def assemble(sources: Sources, progress: Progress | None = None) -> Dataset:
     _add(dataset, iris.REGISTRY_GRAPH, registry_triples(sources.registry, by_key))
     task = progress.add_task("extracting", total=len(sources.corpus)) if progress else None
     graphs = []
-    for document in sources.corpus:
-        graphs.append(_add(dataset, iris.document_graph(document.key),
-                           run_document(sources.stages, document, sources.registry)))
+    for document, triples in run_documents(sources.stages, sources.corpus, sources.registry):
+        graphs.append(_add(dataset, iris.document_graph(document.key), triples))
         if progress and task is not None:
             progress.advance(task)
     reconcile_events(dataset, graphs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,12 @@ from kg.corpus import Document
 from kg.errors import ConfigError
 from kg.provenance import Triple, activity_triples
 from kg.registry import Registry
-from kg.stages import DocumentState, Stage, load_stages
+from kg.stages import Additions, DocumentState, Stage, load_stages
 
 logger = logging.getLogger("kg.pipeline")
+# Documents a batch stage sees at once: large enough for the parser's batching, small enough
+# that a batch's parses fit in memory beside the graph.
+BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -66,26 +70,48 @@ def plan(entries: list[tuple[str, dict[str, Any]]], path: Path | None = None
     return planned
 
 
+def run_documents(stages: list[PlannedStage], documents: Sequence[Document],
+                  registry: Registry) -> Iterator[tuple[Document, list[Triple]]]:
+    """Run every stage on each document, BATCH documents at a time; yields each document with
+    the triples for its named graph, activities included."""
+    for first in range(0, len(documents), BATCH):
+        batch = documents[first:first + BATCH]
+        states = [DocumentState(document, registry, activity=stages[0].stage.activity)
+                  for document in batch]
+        triples: list[list[Triple]] = [[] for _ in batch]
+        for planned in stages:
+            stage = planned.stage
+            for state in states:
+                state.activity = stage.activity
+            if stage.batch:
+                results = stage.run(states, **planned.settings)
+            else:
+                results = [stage.run(state, **planned.settings) for state in states]
+            for state, additions, collected in zip(states, results, triples, strict=True):
+                _take(stage, state, additions, collected)
+        yield from zip(batch, triples, strict=True)
+
+
 def run_document(stages: list[PlannedStage], document: Document, registry: Registry
                  ) -> list[Triple]:
-    """Run every stage on one document; the triples for its named graph, activities included."""
-    state = DocumentState(document, registry, activity=stages[0].stage.activity)
-    triples: list[Triple] = []
-    for planned in stages:
-        stage = planned.stage
-        state.activity = stage.activity
-        additions = stage.run(state, **planned.settings)
-        undeclared = set(additions.provided) - stage.provides
-        if undeclared:
-            raise RuntimeError(f"stage {stage.name!r} provided {sorted(undeclared)} "
-                               "without declaring it")
-        state.provided.update(additions.provided)
-        for warning in additions.warnings:
-            logger.warning("%s: %s (stage %s)", document.path, warning, stage.name)
-        if additions.triples:
-            triples += additions.triples
-            triples += activity_triples(stage.activity, stage.label)
+    """Run every stage on one document; the triples for its named graph."""
+    [(_, triples)] = run_documents(stages, [document], registry)
     return triples
+
+
+def _take(stage: Stage, state: DocumentState, additions: Additions,
+          triples: list[Triple]) -> None:
+    """Check what a stage returned, hand its values on, log its warnings, keep its triples."""
+    undeclared = set(additions.provided) - stage.provides
+    if undeclared:
+        raise RuntimeError(f"stage {stage.name!r} provided {sorted(undeclared)} "
+                           "without declaring it")
+    state.provided.update(additions.provided)
+    for warning in additions.warnings:
+        logger.warning("%s: %s (stage %s)", state.document.path, warning, stage.name)
+    if additions.triples:
+        triples += additions.triples
+        triples += activity_triples(stage.activity, stage.label)
 
 
 def _entry(entry: Any, path: Path) -> tuple[str, dict[str, Any]]:

@@ -7,6 +7,7 @@ names; the NER still finds names the registry lacks, which become new, unlinked 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import cache
 
 import spacy
@@ -60,12 +61,16 @@ def sentence_span(token: Token) -> tuple[int, int]:
     The parser sometimes runs a byline, a date line or a caption into the next sentence; a
     sentence of running text never crosses a line break, so the line bounds it.
     """
-    text = token.doc.text
-    sentence = token.sent
+    doc = token.doc
+    text = doc.text
+    if "sentence_bounds" not in doc.user_data:  # Token.sent walks the document every call
+        doc.user_data["sentence_bounds"] = [(s.start, s.start_char, s.end_char) for s in doc.sents]
+    bounds = doc.user_data["sentence_bounds"]
+    _, sentence_start, sentence_end = bounds[bisect_right(bounds, (token.i, len(text))) - 1]
     line_start = text.rfind("\n", 0, token.idx) + 1
     line_end = text.find("\n", token.idx)
-    start = max(sentence.start_char, line_start)
-    end = min(sentence.end_char, len(text) if line_end == -1 else line_end)
+    start = max(sentence_start, line_start)
+    end = min(sentence_end, len(text) if line_end == -1 else line_end)
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

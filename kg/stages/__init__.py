@@ -54,6 +54,7 @@ class Stage:
     provides: frozenset[str]
     run: StageFunction
     description: str
+    batch: bool = False  # run takes every state of a batch of documents, returns their Additions
 
     @property
     def activity(self) -> URIRef:
@@ -69,15 +70,20 @@ STAGES: dict[str, Stage] = {}
 
 def stage(name: str, *, requires: set[str] | frozenset[str] = frozenset(),
           provides: set[str] | frozenset[str] = frozenset(),
-          version: str = __version__) -> Callable[[StageFunction], StageFunction]:
-    """Register a function `run(state, **settings) -> Additions` as the stage `name`."""
+          version: str = __version__, batch: bool = False
+          ) -> Callable[[StageFunction], StageFunction]:
+    """Register a function `run(state, **settings) -> Additions` as the stage `name`.
+
+    With `batch`, the function is `run(states, **settings) -> list[Additions]` and sees a
+    batch of documents at once (a language model parses a batch much faster than one by one).
+    """
 
     def register(function: StageFunction) -> StageFunction:
         if name in STAGES and STAGES[name].run is not function:
             raise ValueError(f"two stages are registered as {name!r}")
         summary = (function.__doc__ or name).strip().splitlines()[0]
         STAGES[name] = Stage(name, version, frozenset(requires), frozenset(provides),
-                             function, summary)
+                             function, summary, batch)
         return function
 
     return register

@@ -13,20 +13,26 @@ from kg.extract.nlp import language_for, looks_english
 from kg.stages import Additions, DocumentState, stage
 from kg.vocab import CKG
 
+PARALLEL_FROM = 8  # documents per process below which starting processes costs more
+PARSER_BATCH = 8  # documents spaCy hands a process at a time
 
-@stage("nlp", requires={"document"}, provides={"parse"})
-def parse(state: DocumentState) -> Additions:
+
+@stage("nlp", requires={"document"}, provides={"parse"}, batch=True)
+def parse(states: list[DocumentState], processes: int = 1) -> list[Additions]:
     """Split, tag, parse and recognise entities in the body with spaCy and the registry ruler.
 
     A body that does not read as English is not analysed (an empty parse, so no facts), with
-    a warning: the English model would invent names and events in it.
+    a warning: the English model would invent names and events in it. `processes` parse in
+    parallel once a batch is large enough to repay starting them.
     """
-    nlp = language_for(state.registry)
-    doc = nlp(state.document.body)
-    if looks_english(doc):
-        return Additions(provided={"parse": doc})
-    return Additions(provided={"parse": nlp.make_doc("")},
-                     warnings=["the text does not read as English; no facts extracted"])
+    nlp = language_for(states[0].registry)
+    parallel = processes if len(states) >= PARALLEL_FROM * processes else 1
+    parsed = nlp.pipe((state.document.body for state in states), n_process=parallel,
+                      batch_size=PARSER_BATCH)
+    return [Additions(provided={"parse": doc}) if looks_english(doc) else
+            Additions(provided={"parse": nlp.make_doc("")},
+                      warnings=["the text does not read as English; no facts extracted"])
+            for doc in parsed]
 
 
 @stage("entities", requires={"parse"}, provides={"entities"})

@@ -26,7 +26,7 @@ from kg.registry import read_registry
 from kg.validate.findings import Finding, Kind, sort_findings
 from kg.validate.locate import Locator
 from kg.validate.reasoner import check_consistency
-from kg.validate.shacl import check_shapes
+from kg.validate.shacl import check_units
 from kg.validate.terms import check_terms, defined_terms
 from kg.vocab import CKG
 
@@ -97,13 +97,15 @@ def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reaso
     everything = _graph(triple for unit in units for triple in unit)
     findings = check_terms(everything, context.defined, locator)
     documents = context.documents + _documents_in(everything)
+    work = []
     for unit in units:
         data = context.hierarchy + unit
         for node in _referenced(unit):
             data += context.registry.triples((node, None, None))
         for cited in set(unit.objects(None, CKG.source)):
             data += documents.triples((cited, None, None))
-        findings += check_shapes(data, context.shapes, set(unit.subjects()), locator)
+        work.append((data, set(unit.subjects())))
+    findings += check_units(work, context.shapes, locator)
     if reason:
         findings += check_consistency(context.ontology + context.registry + everything, locator)
     return sort_findings(findings)

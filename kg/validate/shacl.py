@@ -7,6 +7,8 @@ subjects the unit itself states.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -47,6 +49,38 @@ def _prepared(text: str, base: str | None, namespaces: frozenset) -> Query:
 
 
 plugin.register("sparql", Processor, __name__, "CachingSPARQLProcessor")
+
+
+Unit = tuple[Graph, set[Node]]  # the data graph (unit plus context) and its focus nodes
+# Units below which a second process costs more than it saves (it starts by forking).
+PARALLEL_FROM = 16
+_pending: tuple[list[Unit], Graph, Locator] | None = None  # what forked workers read
+
+
+def check_units(units: list[Unit], shapes: Graph, locator: Locator,
+                workers: int = os.cpu_count() or 1) -> list[Finding]:
+    """check_shapes on every unit, on all cores when there are enough units.
+
+    Workers are forked, so they read the units from this process's memory instead of
+    receiving pickled graphs; only their findings travel back.
+    """
+    if workers < 2 or len(units) < PARALLEL_FROM:
+        return [f for data, focus in units for f in check_shapes(data, shapes, focus, locator)]
+    global _pending
+    _pending = (units, shapes, locator)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunks = pool.map(_check_pending, range(len(units)))
+    finally:
+        _pending = None
+    return [finding for chunk in chunks for finding in chunk]
+
+
+def _check_pending(index: int) -> list[Finding]:
+    assert _pending is not None
+    units, shapes, locator = _pending
+    data, focus = units[index]
+    return check_shapes(data, shapes, focus, locator)
 
 
 def check_shapes(data: Graph, shapes: Graph, focus: Iterable[Node], locator: Locator
