@@ -64,9 +64,16 @@ def _sightings(graphs: list[Graph], cls: URIRef) -> dict[URIRef, Sighting]:
 
 
 def _clusters(sightings: dict[URIRef, Sighting]) -> dict[URIRef, URIRef]:
+    # Only events sharing a participant, force or agent can merge: index them by those.
+    sharing: dict[tuple[str, URIRef], list[Sighting]] = defaultdict(list)
+    for sighting in sightings.values():
+        for role, value in sighting.roles:
+            if role in SHARED:
+                sharing[(role, value)].append(sighting)
     partners: dict[URIRef, list[URIRef]] = defaultdict(list)
     for small in sightings.values():
-        for large in sightings.values():
+        candidates = {large.node: large for pair in small.roles for large in sharing.get(pair, [])}
+        for large in candidates.values():
             if small.node != large.node and _contained(small, large):
                 partners[small.node].append(large.node)
     parent: dict[URIRef, URIRef] = {}
