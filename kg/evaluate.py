@@ -4,7 +4,9 @@ A gold file lists, for one document, the entities its body names and every fact 
 each with its exact quote. An extracted fact matches a gold fact of the same type when their
 spans overlap and the roles that identify the fact agree (an event's force and place, a
 statement's speaker, a membership's member and organization ...). Scores are precision,
-recall and F1 per fact type, with every miss and false positive listed.
+recall and F1 per fact type, with every miss and false positive listed; "event status" is the
+share of matched events whose status (Planned, Ongoing, Completed) is the gold's, as its
+precision.
 """
 
 from __future__ import annotations
@@ -128,6 +130,8 @@ def read_gold(path: Path, document: Document) -> tuple[set[str], list[Fact]]:
         start, end = locate_quote(document, item["quote"])
         roles = {role: frozenset(_key(v) for v in _values(item[role]))
                  for role in ROLES if role in item}
+        if "status" in item:
+            roles["status"] = frozenset({item["status"]})
         if item["type"] == "Statement":
             roles["speaker"] = frozenset({_key(item["speaker"])})
             start, end = locate_quote(document, item.get("words") or item["quote"])
@@ -154,6 +158,8 @@ def extracted_facts(graph: Graph, document: Document) -> list[Fact]:
                      for role in ("agent", "participant", "force", "location", "affected",
                                   "speaker", "party", "member", "organization", "holder")}
             roles["parties"] = roles.pop("party")
+            roles["status"] = frozenset(str(v).rsplit("#", 1)[-1]
+                                        for v in graph.objects(node, CKG.status))
             words = graph.value(node, CKG.quote)
             for evidence in graph.objects(node, CKG.evidence):
                 start = int(graph.value(evidence, CKG.charStart))
@@ -186,6 +192,11 @@ def _score_facts(report: Report, key: str, gold: list[Fact], found: list[Fact]) 
             unmatched.remove(partner)
             matched_gold.add(index)
             report.score(fact.type).tp += 1
+            if fact.type in EVENT_TYPES and fact.roles.get("status"):  # is it the gold status?
+                right = fact.roles["status"] == partner.roles.get("status")
+                status = report.score("event status")
+                status.tp += right
+                status.fp += not right
             # further evidence of the same fact in the same sentence is not a false positive
             unmatched = [f for f in unmatched if not (fact.matches(f) and f.quote == partner.quote)]
     for index, fact in enumerate(gold):
@@ -212,7 +223,7 @@ def _values(value: object) -> list:
 def render_report(report: Report, details: bool = True) -> str:
     """A table of scores, then the misses and false positives, one per line."""
     lines = [f"{'fact type':<18}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}"]
-    order = ["entities", *FACT_TYPES, "events", "all facts"]
+    order = ["entities", *FACT_TYPES, "events", "all facts", "event status"]
     for name in order:
         s = report.scores.get(name)
         if s:

@@ -23,6 +23,7 @@ FLOORS = {  # fact type: (precision, recall)
     "events": (0.55, 0.44),
     "Membership": (0.85, 0.90),
     "PositionHeld": (0.95, 0.95),
+    "event status": (0.70, 0.99),  # precision: the share of matched events with the right status
 }
 
 

@@ -194,15 +194,19 @@ def status_of(token: Token) -> str | None:
         verb = verb.head
     auxiliaries = {child.lower_ for child in verb.children if child.dep_ in {"aux", "auxpass"}}
     governor = _governor(verb)
-    if (auxiliaries & set(lexicon["planned"]["auxiliaries"])
-            or governor in set(lexicon["planned"]["governors"])
-            or (token.tag_ == "VB" and "to" in auxiliaries)):
+    # The event's own tense first: "announced that Armenia had suspended ..." is done, even
+    # under a verb that, over a noun or an infinitive ("announced the withdrawal"), plans it.
+    if auxiliaries & set(lexicon["planned"]["auxiliaries"]):
         return "Planned"
-    progressive = token.tag_ == "VBG" and auxiliaries & BE_FORMS
-    if progressive or governor in set(lexicon["ongoing"]["governors"]):
-        return "Ongoing"
     if token.tag_ == "VBD" or (token.tag_ == "VBN" and auxiliaries & HAVE_FORMS):
         return "Completed"
+    if token.tag_ == "VBG" and auxiliaries & BE_FORMS:
+        return "Ongoing"
+    if governor in set(lexicon["planned"]["governors"]) or (
+            token.tag_ == "VB" and "to" in auxiliaries):
+        return "Planned"
+    if governor in set(lexicon["ongoing"]["governors"]):
+        return "Ongoing"
     return None
 
 
