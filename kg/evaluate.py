@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -145,11 +146,8 @@ def extracted_entities(graph: Graph, document: Document) -> set[str]:
 
 
 def extracted_facts(graph: Graph, document: Document) -> list[Fact]:
-    """One fact per (assertion node, evidence) in the document's graph.
-
-    Fact types the ontology does not model yet (quantities) are never extracted: they count
-    as misses.
-    """
+    """One fact per (assertion node, evidence) in the document's graph; fact types the
+    ontology does not model are never extracted and count as misses."""
     facts = []
     modelled = [name for name in FACT_TYPES if name in CKG.__annotations__]
     for type_name in modelled:
@@ -160,6 +158,9 @@ def extracted_facts(graph: Graph, document: Document) -> list[Fact]:
             roles["parties"] = roles.pop("party")
             roles["status"] = frozenset(str(v).rsplit("#", 1)[-1]
                                         for v in graph.objects(node, CKG.status))
+            # the gold writes amounts as plain numbers: 7300000000, not 7.3E+9
+            roles["value"] = frozenset(format(Decimal(str(v)).normalize(), "f")
+                                       for v in graph.objects(node, CKG.value))
             words = graph.value(node, CKG.quote)
             for evidence in graph.objects(node, CKG.evidence):
                 start = int(graph.value(evidence, CKG.charStart))

@@ -86,6 +86,15 @@ def membership(member: URIRef, organization: URIRef, status: str) -> URIRef:
     return CKR[f"membership/{_digest(member, organization, status)}"]
 
 
+def quantity(value: object, unit: str, approximate: bool, of: list[URIRef],
+             document_key: str, span: tuple[int, int]) -> URIRef:
+    """An amount a text states: shared across documents when the text says what it counts
+    (the same number of the same thing), else one per phrase of one document."""
+    if of:
+        return CKR[f"quantity/{_digest(value, unit, approximate, *sorted(map(str, of)))}"]
+    return CKR[f"quantity/{_digest(document_key, *span)}"]
+
+
 def _digest(*parts: object) -> str:
     text = "\x1f".join(str(part) for part in parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

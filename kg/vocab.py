@@ -54,6 +54,7 @@ class CKG(DefinedNamespace):
     Statement: URIRef
     Membership: URIRef
     PositionHeld: URIRef
+    Quantity: URIRef
     # Provenance
     Document: URIRef
     Evidence: URIRef
@@ -108,6 +109,10 @@ class CKG(DefinedNamespace):
     text: URIRef
     sha256: URIRef
     # Additions beyond the contract
+    value: URIRef
+    unit: URIRef
+    quantityOf: URIRef
+    approximate: URIRef
     unlinked: URIRef
     registryKey: URIRef
     mentions: URIRef

@@ -115,7 +115,6 @@ def test_query_04_gives_each_source_its_own_date(store):
     assert {"2024-05-08", "2024-05-09"} <= dates
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET.format("quantities"))
 def test_query_06_gives_each_source_its_number(store):
     numbers = {int(row["personnel"]) for row in rows(store, "06-peacekeeping-contingent-size")}
     assert {1960, 2000} <= numbers

@@ -29,8 +29,9 @@ def expected_fault(path: Path) -> str:
     return first.removeprefix("# fault: ").strip()
 
 
-def test_valid_example_conforms(context):
-    assert validate_files([SHAPES_DATA / "valid.ttl"], context, reason=True) == []
+@pytest.mark.parametrize("path", sorted(SHAPES_DATA.glob("valid*.ttl")), ids=lambda p: p.stem)
+def test_valid_example_conforms(context, path: Path):
+    assert validate_files([path], context, reason=True) == []
 
 
 @pytest.mark.parametrize("path", sorted((SHAPES_DATA / "bad").glob("*.ttl")), ids=lambda p: p.stem)
