@@ -86,6 +86,17 @@ def membership(member: URIRef, organization: URIRef, status: str) -> URIRef:
     return CKR[f"membership/{_digest(member, organization, status)}"]
 
 
+def agreement(kind: str | None, parties: list[URIRef], agreed_by: list[URIRef],
+              key: str | None = None) -> URIRef:
+    """An agreement: by the registry name the text gives it, else by its kind, parties and
+    signatories, never its date or source, so every report of it names one node."""
+    if key is not None:
+        return CKR[f"agreement/{_digest(f'registry={key}')}"]
+    parts = [kind or "", *sorted(f"party={p}" for p in parties),
+             *sorted(f"agreedBy={a}" for a in agreed_by)]
+    return CKR[f"agreement/{_digest(*parts)}"]
+
+
 def quantity(value: object, unit: str, approximate: bool, of: list[URIRef],
              document_key: str, span: tuple[int, int]) -> URIRef:
     """An amount a text states: shared across documents when the text says what it counts

@@ -23,6 +23,9 @@ FLOORS = {  # fact type: (precision, recall)
     "events": (0.55, 0.44),
     "Membership": (0.85, 0.90),
     "PositionHeld": (0.95, 0.95),
+    "Agreement": (0.90, 0.85),
+    "Quantity": (0.85, 0.74),
+    "all facts": (0.75, 0.60),
     "event status": (0.70, 0.99),  # precision: the share of matched events with the right status
 }
 

@@ -51,7 +51,6 @@ def test_query_02_names_the_five_provinces(store):
         "Ararat Province"}
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET.format("agreements"))
 def test_query_02_names_the_agreement_and_who_agreed(store):
     assert label_set(store, "02-border-guard-withdrawal", "agreedBy") == {
         "Vladimir Putin", "Nikol Pashinyan"}
@@ -109,7 +108,6 @@ def test_query_01_lists_the_csto_members(store):
     assert "Frozen" in found["Armenia"]
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET.format("agreements"))
 def test_query_04_gives_each_source_its_own_date(store):
     dates = {row["date"] for row in rows(store, "04-sources-of-the-agreement")}
     assert {"2024-05-08", "2024-05-09"} <= dates

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import URIRef
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-from kg import iris
+from kg import iris, paths
+from kg.errors import ConfigError
 from kg.registry import Registry
 
 # spaCy's OntoNotes labels that name things of our classes; NORP, DATE, CARDINAL ... do not.
@@ -74,3 +75,18 @@ def _in_heading(span: Span) -> bool:
     """Headlines capitalise every word, which the NER takes for names: skip new names there."""
     words = [t for t in span.sent if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) / len(words) > 0.6
+
+
+def demonym_mention(token: Token, key: str, registry: Registry) -> Mention:
+    """The registry state a demonym ("Armenian") stands for, as a mention at its characters.
+
+    The demonym table is lexicons/positions.yaml's; a key it names that the registry lacks is
+    an error in that file.
+    """
+    entity = registry.entities.get(key)
+    if entity is None:
+        raise ConfigError(f"demonym {token.text!r} stands for {key!r}, which is not a registry "
+                          "key; correct it or add the entity to the registry",
+                          paths.LEXICONS_DIR / "positions.yaml")
+    return Mention(iris.entity(key), entity.type, token.idx, token.idx + len(token), key,
+                   token.text)

@@ -38,10 +38,8 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from kg import iris, paths
-from kg.errors import ConfigError
 from kg.extract.lexicons import read_lexicon
-from kg.extract.mentions import Mention
+from kg.extract.mentions import Mention, demonym_mention
 from kg.registry import Registry
 
 # The classes an office can belong to: states, bodies and places (ckg:ofActor's range, less
@@ -287,17 +285,8 @@ class _Reader:
                 continue
             key = self.lexicon.demonyms.get(token.text)
             if key is not None:
-                owners.append(self._demonym(token, key))
+                owners.append(demonym_mention(token, key, self.registry))
         return owners
-
-    def _demonym(self, token: Token, key: str) -> Mention:
-        entity = self.registry.entities.get(key)
-        if entity is None:
-            raise ConfigError(f"demonym {token.text!r} stands for {key!r}, which is not a "
-                              "registry key; correct it or add the entity to the registry",
-                              paths.LEXICONS_DIR / "positions.yaml")
-        return Mention(iris.entity(key), entity.type, token.idx, token.idx + len(token), key,
-                       token.text)
 
 
 def _joined(title: _Title, root: Token) -> bool:
@@ -332,11 +321,7 @@ LEXICON_KEYS = ("titles", "qualifiers", "not_held", "owner_prepositions",
 
 @cache
 def _lexicon() -> _Lexicon:
-    data = read_lexicon("positions")
-    missing = [key for key in LEXICON_KEYS if not data.get(key)]
-    if missing:
-        raise ConfigError(f"the positions lexicon lacks {', '.join(missing)}; it needs each of "
-                          f"{', '.join(LEXICON_KEYS)}", paths.LEXICONS_DIR / "positions.yaml")
+    data = read_lexicon("positions", required=LEXICON_KEYS)
 
     def words(key: str) -> frozenset[str]:
         return frozenset(word.lower() for word in data[key])

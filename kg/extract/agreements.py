@@ -1,0 +1,564 @@
+"""Agreements from cue words (lexicons/agreements.yaml), the dependency parse and the events.
+
+Runs once the events and positions of a document are known; the `agreements` stage
+(kg/stages/agreements.py) turns what is found here into ckg:Agreement nodes. Each reading is
+anchored on a cue word outside the headlines:
+
+- a verb: "Putin and Pashinyan agreed on the withdrawal", "the two countries decided to ...";
+  its subject (or `by` agent, or `with` partner) agreed;
+- a noun: "an agreement between X and Y", "the decision ... was made by X and Y", "X has
+  pursued an agreement with Y", "the CSTO resolution", a "trilateral statement", or any name
+  of a registry Agreement the entity ruler found ("Almaty Declaration", "Russian-brokered
+  cease-fire"). The verb concluding it (lexicon `concluding`: "X and Y reached an agreement",
+  "agreed to a cease-fire") gives who agreed; one only seeking it (`negotiating`) gives a party
+  but no signatory.
+
+Who: people are ckg:agreedBy, and each binds the state or international organization whose
+office the document gives him (the positions stage: "Russian President Vladimir Putin" acts for
+Russia); states and organizations are parties; a city stands for the state it lies in ("an
+agreement between Moscow and Baku"); a name or demonym in front of the noun is a party ("the
+CSTO resolution", a "Russian-brokered cease-fire"). A passive with no agent takes the people of
+the meeting it was reached at ("was agreed upon during a meeting between X and Y"). Only names
+and dates on the cue's own line of its sentence count (kg/extract/nlp.py `sentence_span`): the
+parser runs headlines, captions and bylines into the next sentence.
+
+What: the events (of the events stage) whose trigger lies in the clause the agreement governs:
+the verb's clause without its subject ("agreed to withdraw ...", "the withdrawal ... was agreed
+upon"), the noun's phrase with the verb concluding it ("an agreement had been reached to
+withdraw ..."), or, after a `basis` phrase, the clause the phrase is attached to ("According to
+the agreement, the guards ... will end their deployment and withdraw", "will continue to be
+deployed ... following an agreement", "stationed here on the basis of a trilateral
+statement"). An event inside several agreements' clauses belongs to the innermost. A meeting
+there is where the agreement was reached; failing one, a meeting of the previous sentence with
+one of the same people or states. A state whose force an agreement deploys or withdraws is
+bound by it, hence a party. Its kind is the class of the provision nearest the clause's root,
+an event's or an event word's ("agreed on the withdrawal": Withdrawal).
+
+When: the date in the clause of the cue or of its concluding verb (kg/extract/events.py
+`date_in_clause`), else the meeting's.
+
+One agreement per document: readings naming the same registry agreement are one; a reading
+whose people and states are all among another's, about the same kind of event (or about none,
+with the same people and states), joins the nearest such; a reading naming nobody ("According
+to the agreement", "an agreement had been reached to withdraw ...") joins the nearest earlier
+agreement of its kind. What is left needs two actors, an international organization, or a
+registry name to count: "the Kremlin's decision" alone is no agreement. The fullest reading
+(most actors, then provisions, then a kind, then the first) is the one quoted as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from rdflib import URIRef
+from spacy.tokens import Doc, Token
+
+from kg import iris
+from kg.extract.dates import DateMention
+from kg.extract.events import ORGANIZATIONS, EventMention, date_in_clause
+from kg.extract.lexicons import read_lexicon
+from kg.extract.mentions import Mention, demonym_mention
+from kg.extract.nlp import sentence_span
+from kg.extract.positions import PositionMention
+from kg.extract.roles import named_entities
+from kg.registry import Registry
+
+# Who can be bound by an agreement (ckg:party's range, less people, who are ckg:agreedBy).
+PARTIES = frozenset({"State", "Organization"}) | ORGANIZATIONS
+# Whose offices make their holder act for them: "Russian President", "CSTO Secretary General".
+OFFICE_OWNERS = frozenset({"State"}) | ORGANIZATIONS
+CITIES = frozenset({"Settlement"})
+# A line whose longer words are mostly capitalised is a headline or a section title: the gold
+# standard does not count headlines repeated in the body, and they lack the words for roles.
+HEADING_SHARE = 0.6
+HEADING_WORDS = 3
+SENTENCE_ENDS = (".", "!", "?", "\u201d", '"', ")", ":")
+# How a noun attaches to the verb concluding it: object, passive subject, "agree to/on it".
+GOVERNED = {"dobj", "nsubjpass", "nsubj"}
+GOVERNING_PREPOSITIONS = {"to", "on", "upon"}
+# Modifiers of an agreement noun that are not an agreement of their own ("cease-fire deal").
+MODIFIERS = {"compound", "nmod", "amod"}
+RELATIVE_TAGS = {"WP", "WDT"}
+SHARING = {"conj", "xcomp"}  # along these a verb shares its subject and clause
+
+
+@dataclass
+class AgreementMention:
+    """One cue word's reading; `scope` is the token indices of the clause it governs.
+
+    Only names and dates on the cue's own line of its sentence count (kg/extract/nlp.py
+    `sentence_span`): the parser runs captions and bylines into the next sentence.
+    """
+
+    cue: Token
+    root: Token  # the word the clause hangs from: the cue, its verb, or the basis clause's verb
+    scope: frozenset[int]
+    parties: dict[URIRef, Mention]
+    agreed_by: dict[URIRef, Mention]
+    key: str | None  # the registry agreement it names by name, if any
+    date: DateMention | None
+    inferred: bool  # some actor was read from a meeting or a city rather than named
+    provides: list[EventMention] = field(default_factory=list)
+    meetings: list[EventMention] = field(default_factory=list)
+    kind: str | None = None
+
+    @property
+    def actors(self) -> set[URIRef]:
+        return set(self.parties) | set(self.agreed_by)
+
+    @property
+    def sentence(self) -> tuple[int, int]:
+        return sentence_span(self.cue)
+
+
+@dataclass
+class Agreement:
+    """An agreement as one document states it: its readings merged, `span` quoting the fullest.
+
+    `key` is the registry agreement the text names, if any; `kind` the class of its nearest
+    provision. `inferred` is true when some actor was not named where the quoted reading names
+    them.
+    """
+
+    key: str | None
+    parties: list[Mention]
+    agreed_by: list[Mention]
+    kind: str | None
+    provides: list[EventMention]
+    meetings: list[EventMention]
+    date: DateMention | None
+    span: tuple[int, int]
+    inferred: bool
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    modified_nouns: dict[str, frozenset[str]]
+    concluding: frozenset[str]
+    negotiating: frozenset[str]
+    between: frozenset[str]
+    basis: tuple[tuple[str, ...], ...]
+    demonyms: dict[str, str]
+    triggers: dict[str, str]  # event trigger lemma or "lemma child-lemma" phrase -> class
+
+
+def find_agreements(doc: Doc, mentions: Sequence[Mention], events: Sequence[EventMention],
+                    positions: Sequence[PositionMention], dates: Sequence[DateMention],
+                    registry: Registry) -> list[Agreement]:
+    """Every agreement the parsed body states, one per agreement, in text order.
+
+    Raises ConfigError when a demonym of lexicons/positions.yaml names a key the registry
+    lacks.
+    """
+    reader = _Reader(doc, mentions, positions, registry)
+    readings = [reader.read(cue, key, dates) for cue, key in _cues(doc, mentions)]
+    _assign(readings, events)
+    for reading in readings:
+        reading.kind = _kind(reading)
+        if not reading.meetings:
+            reading.meetings = _meetings_before(reading, events)
+        reader.meeting_people(reading)
+    found = [_agreement(group, registry) for group in _merge(readings)]
+    return sorted((a for a in found if a is not None), key=lambda a: a.span)
+
+
+class _Reader:
+    """Reads one cue word: its clause, its people and parties, its registry name and date."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[Mention],
+                 positions: Sequence[PositionMention], registry: Registry) -> None:
+        self.doc = doc
+        self.mentions = mentions
+        self.registry = registry
+        self.lexicon = _lexicon()
+        self.offices: dict[URIRef, list[Mention]] = {}
+        for position in positions:
+            if position.owner is not None and position.owner.type in OFFICE_OWNERS:
+                self.offices.setdefault(position.holder.node, []).append(position.owner)
+
+    def read(self, cue: Token, key: str | None, dates: Sequence[DateMention]
+             ) -> AgreementMention:
+        """The reading of one cue word (a verb, or a noun naming an agreement): its clause,
+        who it names, and the date of its clause; events and meetings come later."""
+        lexicon = self.lexicon
+        signers: list[Token] = []  # their people agreed, their states are parties
+        seekers: list[Token] = []  # parties only
+        noun = key is not None or cue.pos_ != "VERB"
+        clause = cue
+        if noun:
+            governor = _governor(cue)
+            if governor is not None and governor.lemma_.lower() in lexicon.concluding:
+                signers = _subjects(governor)
+                clause = governor
+            elif governor is not None and governor.lemma_.lower() in lexicon.negotiating:
+                seekers = _subjects(governor)
+            signers += _partners(cue, lexicon.between) + [
+                child for child in cue.children if child.dep_ == "poss"]
+            root, scope = self._noun_scope(cue, governor, clause)
+        else:
+            signers = _subjects(cue) + _partners(cue, lexicon.between)
+            root, scope = cue, _subtree(cue, without=_active_subjects(cue))
+        start, end = sentence_span(cue)
+        date = date_in_clause(clause, [d for d in dates if start <= d.start and d.end <= end])
+        reading = AgreementMention(cue, root, scope, {}, {}, key, date, inferred=False)
+        self._add_actors(reading, signers, sign=True)
+        self._add_actors(reading, seekers, sign=False)
+        if noun:
+            self._add_modifiers(reading, cue)
+        return reading
+
+    def meeting_people(self, reading: AgreementMention) -> None:
+        """A reading naming nobody, reached at a meeting of its clause: the meeting's people.
+
+        (Meetings of the previous sentence are only taken by readings that name someone.)
+        """
+        if reading.actors:
+            return
+        for meeting in reading.meetings:
+            for mention in meeting.roles.get("participant", []):
+                self._add(reading, mention, sign=True)
+        reading.inferred = bool(reading.actors)
+
+    def _noun_scope(self, noun: Token, governor: Token | None, clause: Token
+                    ) -> tuple[Token, frozenset[int]]:
+        """The root and tokens of the clause an agreement noun governs (module docstring)."""
+        basis = self._basis_clause(noun)
+        if basis is not None:
+            return basis, _subtree(basis)
+        if clause is not noun:
+            return clause, _subtree(clause, without=_active_subjects(clause))
+        return noun, _subtree(noun)
+
+    def _basis_clause(self, noun: Token) -> Token | None:
+        """The verb a `basis` phrase attaches the agreement to, at the top of its coordination."""
+        start = noun.left_edge.i
+        for phrase in self.lexicon.basis:
+            first = start - len(phrase)
+            if first < noun.sent.start or tuple(
+                    t.lower_ for t in self.doc[first:start]) != phrase:
+                continue
+            verbs = [a for a in noun.ancestors if a.pos_ in {"VERB", "AUX"}]
+            # "based on an agreement": the phrase's own verb is the clause when nothing is above
+            outside = [v for v in verbs if v.i < first or v.i >= start]
+            verb = (outside or verbs or [None])[0]
+            while verb is not None and verb.dep_ in SHARING and verb.head is not verb:
+                verb = verb.head
+            return verb
+        return None
+
+    def _add_actors(self, reading: AgreementMention, tokens: list[Token], sign: bool) -> None:
+        """The actors the tokens name: the name each token (or a conjunct) is part of, else
+        those in its phrase ("the top leadership of Azerbaijan and Russia")."""
+        start, end = reading.sentence
+        for token in tokens:
+            for head in (token, *token.conjuncts):
+                mention = _covering(head, self.mentions)
+                found = [mention] if mention is not None else named_entities(head, self.mentions)
+                for each in found:
+                    if start <= each.start and each.end <= end:
+                        self._add(reading, each, sign)
+
+    def _add(self, reading: AgreementMention, mention: Mention, sign: bool) -> None:
+        """A person signs (when `sign`) and binds his office's owner; states and
+        organizations are parties; a city stands for its state."""
+        if mention.type == "Person":
+            if sign:
+                reading.agreed_by.setdefault(mention.node, mention)
+            for office in self.offices.get(mention.node, []):
+                reading.parties.setdefault(office.node, office)
+        elif mention.type in PARTIES:
+            reading.parties.setdefault(mention.node, mention)
+        elif mention.type in CITIES:
+            state = self._state_of(mention)
+            if state is not None:
+                reading.parties.setdefault(state.node, state)
+                reading.inferred = True
+
+    def _add_modifiers(self, reading: AgreementMention, noun: Token) -> None:
+        """Actors named in front of the noun: "the CSTO resolution", "Russian-brokered"."""
+        start, end = reading.sentence
+        for child in noun.lefts:
+            for token in child.subtree:
+                if not start <= token.idx < end:
+                    continue
+                mention = _covering(token, self.mentions)
+                if mention is not None and mention.type != "Agreement":
+                    self._add(reading, mention, sign=False)
+                elif token.text in self.lexicon.demonyms:
+                    key = self.lexicon.demonyms[token.text]
+                    self._add(reading, demonym_mention(token, key, self.registry), sign=False)
+
+    def _state_of(self, city: Mention) -> Mention | None:
+        """The state a registry city lies in, through its located_in chain."""
+        key = city.key
+        seen: set[str] = set()
+        while key is not None and key not in seen:
+            seen.add(key)
+            entity = self.registry.entities[key]
+            if entity.type == "State":
+                return Mention(iris.entity(key), "State", city.start, city.end, key, city.name)
+            key = entity.located_in
+        return None
+
+
+def _cues(doc: Doc, mentions: Sequence[Mention]) -> list[tuple[Token, str | None]]:
+    """The cue words outside headlines, each with the registry agreement it names, if any.
+
+    A verb whose object is an agreement noun ("agreed to a cease-fire") is read through the
+    noun, not on its own.
+    """
+    named: dict[int, str] = {}
+    for mention in mentions:
+        if mention.type == "Agreement" and mention.key:
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            named[span.root.i] = mention.key
+    lexicon = _lexicon()
+    # "Treaty" in "Collective Security Treaty Organization" is part of another entity's name
+    in_names = {t.i for m in mentions if m.type != "Agreement"
+                for t in doc.char_span(m.start, m.end, alignment_mode="expand")}
+    nouns = [t for t in doc if t.i in named
+             or (t.i not in in_names and _noun_cue(t, lexicon))]
+    governors = {g.i for g in map(_governor, nouns) if g is not None}
+    verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() in lexicon.verbs
+             and t.i not in governors]
+    cues = sorted(nouns + verbs, key=lambda t: t.i)
+    return [(t, named.get(t.i)) for t in cues if not _in_heading(t)]
+
+
+def _noun_cue(token: Token, lexicon: _Lexicon) -> bool:
+    """Whether a noun names an agreement and heads its phrase ("deal", not the "cease-fire" of
+    a "cease-fire deal")."""
+    if token.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    lemma = token.lemma_.lower()
+    if not (lemma in lexicon.nouns or _hyphenated(token) in lexicon.nouns
+            or any(child.lower_ in lexicon.modified_nouns.get(lemma, ())
+                   for child in token.children if child.dep_ in MODIFIERS)):
+        return False
+    return not (token.dep_ in MODIFIERS and _noun_cue(token.head, lexicon))
+
+
+def _governor(noun: Token) -> Token | None:
+    """The verb an agreement noun is the object or passive subject of, or agreed "to"/"on"."""
+    if noun.dep_ in GOVERNED:
+        head = noun.head
+    elif (noun.dep_ == "pobj" and noun.head.dep_ == "prep"
+          and noun.head.lower_ in GOVERNING_PREPOSITIONS):
+        head = noun.head.head
+    else:
+        return None
+    return head if head.pos_ in {"VERB", "AUX"} and head is not noun else None
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """Active subjects (shared along conj/xcomp when the verb has none) and `by` agents.
+
+    A relative pronoun stands for the noun its clause modifies ("X, who agreed ...").
+    """
+    own = [c for c in verb.children if c.dep_ == "nsubj"]
+    passive = any(c.dep_ in {"nsubjpass", "csubjpass"} for c in verb.children)
+    head = verb
+    while not own and not passive and head.dep_ in SHARING and head.head is not head:
+        head = head.head
+        own = [c for c in head.children if c.dep_ == "nsubj"]
+    own = [head.head if t.tag_ in RELATIVE_TAGS and head.dep_ == "relcl" else t for t in own]
+    agents = [p for c in verb.children if c.dep_ == "agent" for p in c.children
+              if p.dep_ == "pobj"]
+    return own + agents
+
+
+def _active_subjects(verb: Token) -> list[Token]:
+    """The verb's own subjects, as written: the agreers, whom its clause leaves out."""
+    return [c for c in verb.children if c.dep_ == "nsubj"]
+
+
+def _partners(word: Token, prepositions: frozenset[str]) -> list[Token]:
+    """The objects of "between", "with" ... on the word."""
+    return [p for c in word.children if c.dep_ == "prep" and c.lower_ in prepositions
+            for p in c.children if p.dep_ == "pobj"]
+
+
+def _subtree(word: Token, without: Iterable[Token] = ()) -> frozenset[int]:
+    left_out = {t.i for other in without for t in other.subtree}
+    return frozenset(t.i for t in word.subtree if t.i not in left_out)
+
+
+def _covering(token: Token, mentions: Sequence[Mention]) -> Mention | None:
+    return next((m for m in mentions if m.start <= token.idx < m.end), None)
+
+
+def _hyphenated(token: Token) -> str:
+    """The word the token ends, hyphens included: "cease-fire" for the token "fire"."""
+    doc, index, text = token.doc, token.i, token.lower_
+    while (index >= 2 and doc[index - 1].text == "-" and not doc[index - 1].whitespace_
+           and not doc[index - 2].whitespace_):
+        text = f"{doc[index - 2].lower_}-{text}"
+        index -= 2
+    return text
+
+
+def _in_heading(token: Token) -> bool:
+    """Whether the token's line reads as a headline: no closing punctuation, and its longer
+    words mostly capitalised."""
+    text = token.doc.text
+    start = text.rfind("\n", 0, token.idx) + 1
+    end = text.find("\n", token.idx)
+    line = text[start:end if end >= 0 else len(text)].strip()
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+    return (not line.endswith(SENTENCE_ENDS) and len(words) >= HEADING_WORDS
+            and sum(w[0].isupper() for w in words) / len(words) > HEADING_SHARE)
+
+
+def _assign(readings: list[AgreementMention], events: Sequence[EventMention]) -> None:
+    """Each event to the innermost reading whose clause holds its trigger: meetings apart."""
+    for event in events:
+        holders = [r for r in readings if event.trigger.i in r.scope]
+        if holders:
+            inner = min(holders, key=lambda r: len(r.scope))
+            (inner.meetings if event.type == "Meeting" else inner.provides).append(event)
+
+
+def _kind(reading: AgreementMention) -> str | None:
+    """The class of the provision nearest the clause's root in the tree: a provided event's,
+    else an event word's ("agreed on the withdrawal" is about a Withdrawal even where the text
+    names no force). Meetings are where an agreement is reached, not what it provides."""
+    provided = {event.trigger.i: event.type for event in reading.provides}
+    triggers = _lexicon().triggers
+    queue = deque([reading.root])
+    while queue:
+        token = queue.popleft()
+        queue.extend(c for c in token.children if c.i in reading.scope)
+        lemma = token.lemma_.lower()
+        words = [lemma, *(f"{lemma} {child.lemma_.lower()}" for child in token.children)]
+        kind = provided.get(token.i) or next((triggers[w] for w in words if w in triggers), None)
+        if kind is not None and kind != "Meeting":
+            return kind
+    return None
+
+
+def _meetings_before(reading: AgreementMention, events: Sequence[EventMention]
+                     ) -> list[EventMention]:
+    """Meetings of the previous sentence with one of the reading's people or states."""
+    sentence = reading.cue.sent
+    doc = reading.cue.doc
+    index = sentence.start - 1
+    while index >= 0 and doc[index].is_space:
+        index -= 1
+    if index < 0 or not reading.actors:
+        return []
+    previous = doc[index].sent
+    return [e for e in events if e.type == "Meeting"
+            and previous.start <= e.trigger.i < previous.end
+            and reading.actors & {m.node for m in e.roles.get("participant", [])}]
+
+
+def _merge(readings: list[AgreementMention]) -> list[list[AgreementMention]]:
+    """Readings of one agreement grouped (see the module docstring), in text order."""
+    groups: list[list[AgreementMention]] = []
+    named: dict[str, list[AgreementMention]] = {}
+    for reading in readings:
+        if reading.key is not None and reading.key in named:
+            named[reading.key].append(reading)
+            continue
+        groups.append([reading])
+        if reading.key is not None:
+            named[reading.key] = groups[-1]
+    for group in sorted(groups, key=lambda g: (len(_actors(g)), _first(g))):
+        if not any(kept is group for kept in groups):
+            continue
+        targets = [other for other in groups if other is not group and _joins(group, other)]
+        if targets:
+            nearest = min(targets, key=lambda other: abs(_first(other) - _first(group)))
+            nearest.extend(group)
+            groups.remove(group)
+    return groups
+
+
+def _joins(group: list[AgreementMention], other: list[AgreementMention]) -> bool:
+    """Whether `group` is a partial reading of the agreement `other` states."""
+    key, other_key = _key(group), _key(other)
+    if key is not None and (other_key is None or other_key != key):
+        return False
+    actors, kinds = _actors(group), _kinds(group)
+    if not actors:
+        return _first(other) < _first(group) and bool(kinds & _kinds(other)) and bool(
+            _actors(other) or other_key)
+    if not actors <= _actors(other):
+        return False
+    return bool(kinds & _kinds(other)) or (not kinds and actors == _actors(other))
+
+
+def _actors(group: list[AgreementMention]) -> set[URIRef]:
+    return set().union(*(reading.actors for reading in group))
+
+
+def _kinds(group: list[AgreementMention]) -> set[str]:
+    return {reading.kind for reading in group if reading.kind is not None}
+
+
+def _key(group: list[AgreementMention]) -> str | None:
+    return next((reading.key for reading in group if reading.key is not None), None)
+
+
+def _first(group: list[AgreementMention]) -> int:
+    return min(reading.cue.i for reading in group)
+
+
+def _agreement(group: list[AgreementMention], registry: Registry) -> Agreement | None:
+    """The agreement a group states, or None when it names too few actors to be one."""
+    group = sorted(group, key=lambda r: r.cue.i)
+    best = max(group, key=lambda r: (len(r.actors), bool(r.provides), r.kind is not None,
+                                     -r.cue.i))
+    parties: dict[URIRef, Mention] = {}
+    agreed_by: dict[URIRef, Mention] = {}
+    for reading in [best, *group]:
+        parties.update({k: v for k, v in reading.parties.items() if k not in parties})
+        agreed_by.update({k: v for k, v in reading.agreed_by.items() if k not in agreed_by})
+    inferred = best.inferred or set(parties) | set(agreed_by) != best.actors
+    provides = [e for reading in group for e in reading.provides]
+    for event in provides:
+        for force in event.roles.get("force", []):
+            owner = registry.entities[force.key].force_of if force.key else None
+            if owner is not None and iris.entity(owner) not in parties:
+                parties[iris.entity(owner)] = Mention(
+                    iris.entity(owner), registry.entities[owner].type, force.start, force.end,
+                    owner, registry.entities[owner].label)
+                inferred = True
+    key = _key(group)
+    if key is None and len(set(parties) | set(agreed_by)) < 2 and not any(
+            m.type in ORGANIZATIONS for m in parties.values()):
+        return None
+    dates = [date for r in [best, *group]
+             for date in (r.date, *(m.date for m in r.meetings)) if date is not None]
+    kind = best.kind or min(_kinds(group), default=None)
+    meetings = [m for reading in group for m in reading.meetings]
+    return Agreement(key, list(parties.values()), list(agreed_by.values()), kind, provides,
+                     meetings, dates[0] if dates else None, best.sentence, inferred)
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    """lexicons/agreements.yaml, with the event triggers and the demonyms of the positions
+    lexicon; raises ConfigError naming what the file lacks."""
+    keys = ("verbs", "nouns", "modified_nouns", "concluding", "negotiating", "between", "basis")
+    data = read_lexicon("agreements", required=keys)
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(word.lower() for word in data[key])
+
+    triggers = {word: cls for cls, entry in read_lexicon("events").items()
+                for word in entry.get("lemmas", []) + entry.get("phrases", [])}
+    return _Lexicon(
+        words("verbs"), words("nouns"),
+        {noun: frozenset(m.lower() for m in modifiers)
+         for noun, modifiers in data["modified_nouns"].items()},
+        words("concluding"), words("negotiating"), words("between"),
+        tuple(sorted((tuple(phrase.lower().split()) for phrase in data["basis"]),
+                     key=len, reverse=True)),
+        dict(read_lexicon("positions")["demonyms"]), triggers)
