@@ -69,12 +69,19 @@ def assemble(sources: Sources, progress: Progress | None = None) -> Dataset:
     by_key = {document.key: document for document in sources.corpus}
     _add(dataset, iris.REGISTRY_GRAPH, registry_triples(sources.registry, by_key))
     task = progress.add_task("extracting", total=len(sources.corpus)) if progress else None
+    # Documents' graphs are built apart and joined to the dataset at the end: rdflib's memory
+    # store answers a pattern inside one named graph by scanning every graph's matches.
     graphs = []
     for document, triples in run_documents(sources.stages, sources.corpus, sources.registry):
-        graphs.append(_add(dataset, iris.document_graph(document.key), triples))
+        graph = Graph(identifier=iris.document_graph(document.key))
+        for triple in triples:
+            graph.add(triple)
+        graphs.append(graph)
         if progress and task is not None:
             progress.advance(task)
-    reconcile_events(dataset, graphs)
+    reconcile_events(graphs)
+    for graph in graphs:
+        _add(dataset, graph.identifier, graph)
     return dataset
 
 

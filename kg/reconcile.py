@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from kg.vocab import CKG
 
@@ -38,7 +38,7 @@ class Sighting:
     labels: set[Literal] = field(default_factory=set)
 
 
-def reconcile_events(dataset: Dataset, graphs: list[Graph]) -> dict[URIRef, URIRef]:
+def reconcile_events(graphs: list[Graph]) -> dict[URIRef, URIRef]:
     """Merge the same event told by several documents; returns old node -> kept node."""
     merged: dict[URIRef, URIRef] = {}
     for class_name in MERGED_CLASSES:

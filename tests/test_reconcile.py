@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from kg.reconcile import reconcile_events
 from kg.vocab import CKG, CKR
@@ -26,12 +26,11 @@ def event(graph: Graph, name: str, cls: URIRef, day: dt.date | None, **roles: li
 
 
 def test_reconcile_merges_a_meeting_told_with_less_detail():
-    dataset = Dataset()
-    first, second = dataset.graph(CKR["graph/a"]), dataset.graph(CKR["graph/b"])
+    first, second = Graph(identifier=CKR["graph/a"]), Graph(identifier=CKR["graph/b"])
     full = event(first, "a", CKG.Meeting, dt.date(2024, 5, 8),
                  participant=["putin", "pashinyan"], location=["moscow"])
     short = event(second, "b", CKG.Meeting, dt.date(2024, 5, 9), participant=["pashinyan"])
-    merged = reconcile_events(dataset, [first, second])
+    merged = reconcile_events([first, second])
     kept = min(full, short, key=str)
     assert set(merged.values()) == {kept}
     assert (kept, CKG.participant, CKR["pashinyan"]) in second
@@ -40,17 +39,15 @@ def test_reconcile_merges_a_meeting_told_with_less_detail():
 
 
 def test_reconcile_keeps_events_apart_when_dates_are_far():
-    dataset = Dataset()
-    first, second = dataset.graph(CKR["graph/a"]), dataset.graph(CKR["graph/b"])
+    first, second = Graph(identifier=CKR["graph/a"]), Graph(identifier=CKR["graph/b"])
     event(first, "a", CKG.Meeting, dt.date(2024, 5, 8), participant=["putin", "pashinyan"])
     event(second, "b", CKG.Meeting, dt.date(2023, 1, 8), participant=["pashinyan"])
-    assert reconcile_events(dataset, [first, second]) == {}
+    assert reconcile_events([first, second]) == {}
 
 
 def test_reconcile_leaves_an_ambiguous_event_alone():
-    dataset = Dataset()
-    first, second = dataset.graph(CKR["graph/a"]), dataset.graph(CKR["graph/b"])
+    first, second = Graph(identifier=CKR["graph/a"]), Graph(identifier=CKR["graph/b"])
     event(first, "tavush", CKG.Withdrawal, None, force=["guards"], location=["tavush"])
     event(first, "syunik", CKG.Withdrawal, None, force=["guards"], location=["syunik"])
     event(second, "vague", CKG.Withdrawal, None, force=["guards"])
-    assert reconcile_events(dataset, [first, second]) == {}
+    assert reconcile_events([first, second]) == {}

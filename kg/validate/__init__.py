@@ -92,7 +92,9 @@ def validate_files(files: Iterable[Path], context: Context, reason: bool = True
 def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reason: bool = True
                      ) -> list[Finding]:
     """Terms, shapes per unit and (if `reason`) OWL consistency of one dataset."""
-    units = [graph for graph in dataset.graphs()
+    # Each unit copied out of the dataset: inside it, rdflib's memory store answers a pattern
+    # on one named graph by scanning the matches of every graph.
+    units = [_graph(graph) for graph in dataset.graphs()
              if graph.identifier != iris.ONTOLOGY_GRAPH and len(graph)]
     everything = _graph(triple for unit in units for triple in unit)
     findings = check_terms(everything, context.defined, locator)
