@@ -23,6 +23,7 @@ from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InvalidGraph, ToolMissing
 from kg.pipeline import PlannedStage, read_plan, run_document, run_documents
+from kg.rdf import write_dataset
 from kg.reconcile import reconcile_events
 from kg.registry import Registry, read_registry
 from kg.validate import Context, read_ontology, validate_dataset
@@ -124,8 +125,8 @@ def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
                      timings: dict[str, float], reason: bool, docs: bool) -> BuildReport:
     clock = time.perf_counter()
     trig = release / "dataset.trig"
-    dataset.serialize(trig, format="trig", encoding="utf-8")
-    dataset.serialize(release / "dataset.nq", format="nquads", encoding="utf-8")
+    write_dataset(dataset, trig)
+    write_dataset(dataset, release / "dataset.nq")
     timings["write"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

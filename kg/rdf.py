@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, NamespaceManager
 from rdflib.term import Node
 
@@ -77,6 +78,38 @@ def _syntax_message(error: SyntaxError) -> str:
     if colon and head.startswith("Parser error"):
         message = rest
     return f"syntax error: {message}"
+
+
+def write_dataset(dataset: Dataset, path: Path) -> None:
+    """Write a dataset as TriG or N-Quads (by the file's extension) with pyoxigraph's writer,
+    many times faster than rdflib's on a large graph, with the project's prefixes."""
+    # Sorted by graph, subject, predicate: the writer then gives each graph one block and
+    # each subject one statement, as a person would write them.
+    quads = sorted((ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))
+                    for s, p, o, g in dataset.quads((None, None, None, None))),
+                   key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
+                                  str(q.object)))
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    with path.open("wb") as output:
+        ox.serialize(quads, output, format=rdf_format(path),
+                     prefixes=prefixes if rdf_format(path) is ox.RdfFormat.TRIG else None)
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
+    """The pyoxigraph term equal to an rdflib one (rdflib's default graph is the default)."""
+    if isinstance(term, URIRef):
+        if term == DATASET_DEFAULT_GRAPH_ID:
+            return ox.DefaultGraph()
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    if isinstance(term, Graph):
+        return to_oxigraph(term.identifier)
+    raise TypeError(f"unsupported RDF term {term!r}")
 
 
 def write_graph(graph: Graph, path: Path | None) -> None:

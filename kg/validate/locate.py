@@ -45,7 +45,8 @@ class Locator:
         patterns = [re.escape(f"<{node}>")]
         for prefix, namespace in self.prefixes.items():
             if str(node).startswith(namespace) and len(str(node)) > len(namespace):
-                local = re.escape(str(node)[len(namespace):])
+                # Turtle writers may escape a slash in a local name (ckr:event\/1a2b).
+                local = re.escape(str(node)[len(namespace):]).replace("/", r"\\?/")
                 patterns.append(rf"(?<![\w:-]){re.escape(prefix)}:{local}(?![\w-])")
         anywhere = re.compile("|".join(patterns))
         first = None
