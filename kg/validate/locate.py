@@ -8,6 +8,7 @@ it stands as a subject, or else where it first appears.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
@@ -15,6 +16,9 @@ from rdflib.term import Node
 
 from kg.vocab import CKG, CKR, WD
 
+# An IRI written in full, or a prefixed name (with escaped characters in its local part).
+TERM = re.compile(r"<[^>\s]*>|(?<![\w:\\-])[A-Za-z][\w.-]*:(?:[\w.-]|\\.)+(?<!\.)")
+LOCAL_ESCAPE = re.compile(r"\\(.)")
 PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 KNOWN_PREFIXES = {
     "ckg": str(CKG._NS), "ckr": str(CKR), "wd": str(WD),
@@ -42,21 +46,36 @@ class Locator:
         """(line, column), 1-based, of the node's first appearance as a subject, else anywhere."""
         if not isinstance(node, URIRef):
             return None, None
-        patterns = [re.escape(f"<{node}>")]
-        for prefix, namespace in self.prefixes.items():
-            if str(node).startswith(namespace) and len(str(node)) > len(namespace):
-                # Turtle writers may escape a slash in a local name (ckr:event\/1a2b).
-                local = re.escape(str(node)[len(namespace):]).replace("/", r"\\?/")
-                patterns.append(rf"(?<![\w:-]){re.escape(prefix)}:{local}(?![\w-])")
-        anywhere = re.compile("|".join(patterns))
-        first = None
+        places = self._places.get(str(node))
+        if places is None:
+            return None, None
+        return places[0] or places[1]
+
+    @cached_property
+    def _places(self) -> dict[str, tuple[tuple[int, int] | None, tuple[int, int]]]:
+        """Every IRI the file names, read once: (first place as a subject, first place)."""
+        places: dict[str, tuple[tuple[int, int] | None, tuple[int, int]]] = {}
         for number, line in enumerate(self.lines, start=1):
-            match = anywhere.search(line)
-            if match:
-                if not line[:match.start()].strip():
-                    return number, match.start() + 1
-                first = first or (number, match.start() + 1)
-        return first or (None, None)
+            for match in TERM.finditer(line):
+                iri = self._expand(match.group(0))
+                if iri is None:
+                    continue
+                place = (number, match.start() + 1)
+                as_subject = place if not line[:match.start()].strip() else None
+                known = places.get(iri)
+                if known is None:
+                    places[iri] = (as_subject, place)
+                elif known[0] is None and as_subject is not None:
+                    places[iri] = (as_subject, known[1])
+        return places
+
+    def _expand(self, term: str) -> str | None:
+        if term.startswith("<"):
+            return term[1:-1]
+        prefix, _, local = term.partition(":")
+        namespace = self.prefixes.get(prefix)
+        # Turtle writers may escape characters of a local name (ckr:event\/1a2b).
+        return namespace + LOCAL_ESCAPE.sub(r"\1", local) if namespace is not None else None
 
     def name(self, node: Node) -> str:
         """A node as a person reads it: a prefixed name where one fits, literals quoted."""
