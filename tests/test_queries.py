@@ -1,8 +1,7 @@
 """queries/: each competency question of ../shared/COMPETENCY.md answered by the built graph.
 
 The expected answers are the ones COMPETENCY.md states the corpus supports; the graph must
-produce them by extraction. Questions the extractor cannot answer yet are marked xfail
-(strict, so that a question starting to pass must be unmarked), with the missing piece named.
+produce them by extraction, never from code that knows them.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from kg.queries import read_queries
 from kg.registry import read_registry
 
 QUERIES = {query.name: query for query in read_queries()}
-NOT_YET = "issue 3: {} are not extracted yet"
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +94,6 @@ def test_query_11_knows_the_guards_left_nerkin_hand(store):
     assert any(row["type"] == "Withdrawal" and row["status"] == "Completed" for row in found)
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET.format("statements about events in quotes"))
 def test_query_11_says_by_whose_word(store):
     assert "Robert Ghukasyan" in label_set(store, "11-nerkin-hand", "speaker")
 

@@ -63,15 +63,16 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
                 registry: Registry | None = None) -> list[EventMention]:
     """Every event the parsed body states, in text order, one per location, dated where the
     trigger's own clause gives a date. The registry, when given, names the borders between
-    states a location phrase speaks of."""
+    states a location phrase speaks of, and which places lie in which."""
     triggers = _triggers()
     borders = _borders(registry)
+    containers = _containers(registry)
     found: list[EventMention] = []
     for token in doc:
         trigger = triggers.get(token.lemma_.lower()) or _phrase_trigger(token, triggers)
         if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
             continue
-        event = _event(token, trigger, mentions, borders)
+        event = _event(token, trigger, mentions, borders, containers)
         if event is not None:
             event.date = date_in_clause(token, dates)
             found += [e for e in _per_location(event) if not any(
@@ -81,7 +82,8 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
 
 
 def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
-           borders: dict[frozenset[str], Mention]) -> EventMention | None:
+           borders: dict[frozenset[str], Mention], containers: dict[str, set[str]]
+           ) -> EventMention | None:
     event = EventMention(trigger.cls, token)
     found_arguments = arguments(token)
     # "deployed along Armenia's borders with Turkey": the parser may hang "with Turkey" on the
@@ -98,7 +100,7 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
         found = [mention]
         if role == "location":  # "from the regions of Tavush, Syunik and Ararat"
             found = _most_specific([m for m in named_entities(argument.token, mentions)
-                                    if m.type in PLACES | {"State"}])
+                                    if m.type in PLACES | {"State"}], containers)
             between = _borders_between(argument.token, found, borders, companions)
             used_companions |= bool(between)
             found = between or found
@@ -106,6 +108,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
             if role and value not in event.roles.get(role, []):
                 event.roles.setdefault(role, []).append(value)
                 event.inferred |= argument.inherited
+    if "location" in event.roles:  # across arguments too: "left X village in Y Province"
+        event.roles["location"] = _most_specific(event.roles["location"], containers)
     if "force" in event.roles and "location" not in event.roles:
         places = _stationed_places(token, mentions)
         if places:
@@ -128,6 +132,8 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
         return "affected"
     if (cls in PLACES or cls == "State") and relation in LOCATIVE:
         return "location"
+    if cls in PLACES and relation == "object" and event_type == "Withdrawal":
+        return "location"  # "have left Nerkin Hand village", "vacate the airport"
     if cls in ACTORS and relation in PARTICIPATIVE:
         return "participant"
     if cls in ACTORS and relation in AGENT_RELATIONS:
@@ -160,10 +166,27 @@ def _borders(registry: Registry | None) -> dict[frozenset[str], Mention]:
             for entity in registry if entity.type == "Border" and len(entity.border_of) == 2}
 
 
-def _most_specific(places: list[Mention]) -> list[Mention]:
-    """Places without the states that only say where they are ("Armenia's Syunik Province")."""
-    inner = [m for m in places if m.type != "State"]
-    return inner or places
+def _most_specific(places: list[Mention], containers: dict[str, set[str]]) -> list[Mention]:
+    """Places without those that only say where another one is: the state in "Armenia's
+    Syunik Province", the province in "Nerkin Hand village in Syunik Province"."""
+    inner = [m for m in places if m.type != "State"] or places
+    held = {m.key for m in inner if m.key}
+    return [m for m in inner
+            if not any(m.key in containers.get(other, set()) for other in held)]
+
+
+def _containers(registry: Registry | None) -> dict[str, set[str]]:
+    """Each registry place's enclosing places, along its located_in chain."""
+    if registry is None:
+        return {}
+    found: dict[str, set[str]] = {}
+    for entity in registry:
+        chain, key = set(), entity.located_in
+        while key and key not in chain:
+            chain.add(key)
+            key = registry.entities[key].located_in
+        found[entity.key] = chain
+    return found
 
 
 def _stationed_places(trigger: Token, mentions: Sequence[Mention]) -> list[Mention]:
