@@ -28,6 +28,7 @@ from kg.extract.mentions import find_mentions
 from kg.extract.nlp import language_for
 from kg.extract.quantities import QuantityMention, find_quantities
 from kg.queries import read_queries
+from kg.rdf import to_oxigraph
 from kg.registry import Registry
 from kg.stages.events import event_node
 from kg.stages.quantities import personnel_triples, quantity_node  # registers the stage
@@ -276,10 +277,9 @@ def test_quantities_stage_answers_competency_question_6(corpus: list[Document],
                                                         registry: Registry,
                                                         graphs: dict[str, Graph]) -> None:
     store = ox.Store()
-    quads = [ox.Quad(*(_ox(term) for term in triple), ox.NamedNode(str(graph_name)))
-             for key, graph in graphs.items()
-             for graph_name in [iris.document_graph(key)] for triple in graph]
-    quads += [ox.Quad(*(_ox(term) for term in triple), ox.NamedNode(str(iris.REGISTRY_GRAPH)))
+    quads = [ox.Quad(*map(to_oxigraph, (*triple, iris.document_graph(key))))
+             for key, graph in graphs.items() for triple in graph]
+    quads += [ox.Quad(*map(to_oxigraph, (*triple, iris.REGISTRY_GRAPH)))
               for triple in registry_triples(registry, {d.key: d for d in corpus})]
     store.extend(quads)
     [query] = [q for q in read_queries() if q.name == "06-peacekeeping-contingent-size"]
@@ -380,11 +380,3 @@ def _number(value: object) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
-def _ox(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    return ox.BlankNode(str(term))
