@@ -15,17 +15,21 @@ from functools import cache
 
 from spacy.tokens import Doc, Token
 
+from kg import iris
 from kg.extract.events import ACTORS
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
 from kg.extract.nlp import sentence_span
 from kg.extract.roles import named_entity, own_phrase
+from kg.registry import Registry
 
 # Straight or curly double quotes around at least three characters; a quotation may span
 # sentences but not paragraphs.
 QUOTATION = re.compile(r"[\"“]([^\"“”\n]{3,}?)[\"”]")
 # How far (characters) a quotation may end before, or start after, its speech verb's clause.
 NEAR = 3
+# Fewer words than this after a speech verb are no statement ("he said.", "as noted").
+MIN_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,11 @@ class StatementMention:
     verb: Token
 
 
-def find_statements(doc: Doc, mentions: Sequence[Mention]) -> list[StatementMention]:
+def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | None = None
+                    ) -> list[StatementMention]:
     """Every statement with a known speaker, in text order, one per quoted or reported span."""
+    if registry is not None:  # "Moscow said", "Yerevan later said": the state speaks
+        mentions = [_state_for(m, registry) for m in mentions]
     quotations = [m.span(1) for m in QUOTATION.finditer(doc.text)]
     found: dict[tuple[int, int], StatementMention] = {}
     last_speaker: Mention | None = None
@@ -70,26 +77,47 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
     sentence = verb.sent
     clause_start = min(t.idx for t in verb.subtree)
     clause_end = max(t.idx + len(t) for t in verb.subtree)
-    for start, end in quotations:
-        inside = sentence.start_char <= start and end <= sentence.end_char
+    said = [c for c in verb.children if c.dep_ == "ccomp"]
+    in_sentence = [(start, end) for start, end in quotations  # overlapping: a quotation
+                   if start < sentence.end_char and sentence.start_char < end]  # may span two
+    # Reported speech with no quotation in its sentence ("He mentioned that ...") is not the
+    # speaker of the quotation that follows it.
+    for start, end in quotations if in_sentence or not said else ():
+        inside = (start, end) in in_sentence
         before = 0 <= clause_start - end <= NEAR + 2 or (inside and end <= clause_start + NEAR)
         after = 0 <= start - clause_end <= NEAR or (inside and start >= verb.idx)
-        if before or after:
+        # '"..., so it was agreed," Peskov said': the parser hangs the quotation on the verb
+        carried = inside and not start <= verb.idx < end and any(
+            start <= t.idx < end for t in verb.subtree)
+        if before or after or carried:
             return StatementMention(speaker, (start, end), _cover(verb, start, end), verb)
-    said = [c for c in verb.children if c.dep_ == "ccomp"]
     if said:
         tokens = list(said[0].subtree)
     elif verb.dep_ == "advcl":  # "X happened, as confirmed by Y": Y vouches for the main clause
         inner = set(verb.subtree)
         tokens = [t for t in verb.head.subtree if t not in inner and not t.is_punct]
-    else:
-        return None
-    if not tokens:
+    else:  # "accused the peacekeepers of abandoning their posts": the rest of its clause
+        own = set(subjects) | {t for s in subjects for t in s.subtree}
+        tokens = [t for t in verb.subtree if t not in own and not t.is_punct and t.i >= verb.i]
+    if len(tokens) < MIN_WORDS:
         return None
     words = _on_the_line(verb, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
     if words[0] >= words[1]:
         return None
     return StatementMention(speaker, words, _cover(verb, *words), verb)
+
+
+def _state_for(mention: Mention, registry: Registry) -> Mention:
+    """A city standing for its state's government, through the registry's located_in."""
+    key, seen = mention.key, set()
+    while key and mention.type == "Settlement" and key not in seen:
+        seen.add(key)
+        entity = registry.entities[key]
+        if entity.type == "State":
+            return Mention(iris.entity(key), "State", mention.start, mention.end, key,
+                           mention.name)
+        key = entity.located_in
+    return mention
 
 
 def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention | None:

@@ -25,7 +25,8 @@ LABEL_WORDS = 12  # words of the quote shown in a statement's label
 @stage("statements", requires={"parse", "entities", "events", "dates"}, provides={"statements"})
 def extract_statements(state: DocumentState) -> Additions:
     """Find statements with their speaker, words, and what they are about."""
-    statements = find_statements(state.provided["parse"], state.provided["entities"])
+    statements = find_statements(state.provided["parse"], state.provided["entities"],
+                                 state.registry)
     triples: list[Triple] = []
     for statement in statements:
         triples += statement_triples(statement, state)
