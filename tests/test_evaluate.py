@@ -20,13 +20,15 @@ FLOORS = {  # fact type: (precision, recall)
     "Statement": (0.80, 0.56),
     "Withdrawal": (0.60, 0.70),
     "Deployment": (0.55, 0.40),
-    "events": (0.55, 0.44),
+    "events": (0.55, 0.52),
+    "War": (0.55, 0.65),
     "Membership": (0.85, 0.90),
     "PositionHeld": (0.95, 0.95),
     "Agreement": (0.90, 0.85),
     "Quantity": (0.85, 0.74),
     "all facts": (0.79, 0.66),
-    "event status": (0.75, 0.99),  # precision: the share of matched events with the right status
+    # named events cited by the named-events stage carry no status: 0.77 -> 0.68
+    "event status": (0.65, 0.99),  # precision: the share of matched events with the right status
 }
 
 

@@ -104,6 +104,9 @@ def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reaso
         data = context.hierarchy + unit
         for node in _referenced(unit):
             data += context.registry.triples((node, None, None))
+            # a named event's curated evidence, which the unit's node shares
+            for evidence in context.registry.objects(node, CKG.evidence):
+                data += context.registry.triples((evidence, None, None))
         for cited in set(unit.objects(None, CKG.source)):
             data += documents.triples((cited, None, None))
         work.append((data, set(unit.subjects())))
