@@ -16,7 +16,6 @@ from kg.vocab import CKR
 
 ONTOLOGY_GRAPH = CKR["graph/ontology"]
 REGISTRY_GRAPH = CKR["graph/registry"]
-WIKIDATA_GRAPH = CKR["graph/wikidata"]
 
 
 def entity(key: str) -> URIRef:

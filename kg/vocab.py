@@ -11,7 +11,6 @@ from rdflib.namespace import DefinedNamespace
 
 CKR = Namespace("https://w3id.org/caucasus-kg/resource/")
 WD = Namespace("http://www.wikidata.org/entity/")
-ONTOLOGY_IRI = URIRef("https://w3id.org/caucasus-kg/ontology")
 
 
 class CKG(DefinedNamespace):

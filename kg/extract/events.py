@@ -111,7 +111,7 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
     if "location" in event.roles:  # across arguments too: "left X village in Y Province"
         event.roles["location"] = _most_specific(event.roles["location"], containers)
     if "force" in event.roles and "location" not in event.roles:
-        places = _stationed_places(token, mentions)
+        places = _stationed_places(found_arguments, mentions)
         if places:
             event.roles["location"] = places
             event.inferred = True
@@ -189,14 +189,15 @@ def _containers(registry: Registry | None) -> dict[str, set[str]]:
     return found
 
 
-def _stationed_places(trigger: Token, mentions: Sequence[Mention]) -> list[Mention]:
+def _stationed_places(found_arguments: list[Argument], mentions: Sequence[Mention]
+                      ) -> list[Mention]:
     """Where a force leaving 'the points'/'the village' had been: places in its own clauses.
 
     "border guards ... located in Tavush, Syunik ..." or "who had been stationed in Nerkin
     Hand": the subject's relative or participial clause names the places the event is about.
     """
     places: list[Mention] = []
-    for argument in arguments(trigger):
+    for argument in found_arguments:
         if argument.relation != "subject":
             continue
         for clause in argument.token.children:

@@ -13,7 +13,6 @@ class Kind(StrEnum):
     TERM = "term"
     SHACL = "shacl"
     OWL = "owl"
-    INPUT = "input"
 
 
 class Severity(StrEnum):

@@ -11,22 +11,20 @@ import re
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import RDF, BNode, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.vocab import CKG, CKR, WD
+from kg.rdf import PREFIXES
 
 # An IRI written in full, or a prefixed name (with escaped characters in its local part).
 TERM = re.compile(r"<[^>\s]*>|(?<![\w:\\-])[A-Za-z][\w.-]*:(?:[\w.-]|\\.)+(?<!\.)")
 LOCAL_ESCAPE = re.compile(r"\\(.)")
 PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+# The project's prefixes, and those of the shapes, for naming nodes in findings.
 KNOWN_PREFIXES = {
-    "ckg": str(CKG._NS), "ckr": str(CKR), "wd": str(WD),
-    "cksh": "https://w3id.org/caucasus-kg/shapes#", "sh": "http://www.w3.org/ns/shacl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+    "cksh": "https://w3id.org/caucasus-kg/shapes#", "sh": str(SH), "rdf": str(RDF),
 }
 
 
