@@ -148,8 +148,15 @@ def _speaker(phrase: Token, mentions: Sequence[Mention]) -> Mention | None:
 
 def _attribution(token: Token) -> bool:
     """The head word of an attribution phrase ("according" in "according to X")."""
-    following = token.doc[token.i:token.i + 2].text.lower()
-    return following in _speech()["attributions"]
+    doc = token.doc
+    return any(token.lower_ == words[0]
+               and [t.lower_ for t in doc[token.i:token.i + len(words)]] == words
+               for words in _attribution_words())
+
+
+@cache
+def _attribution_words() -> tuple[list[str], ...]:
+    return tuple(phrase.split() for phrase in _speech()["attributions"])
 
 
 def _cover(word: Token, start: int, end: int) -> tuple[int, int]:
