@@ -176,20 +176,64 @@ def evaluate(gold: Path, details: bool) -> None:
 @click.option("--port", default=8000, show_default=True, envvar="KG_PORT", type=int,
               help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, envvar="KG_THREADS", type=int,
-              help="Worker threads of the WSGI server.")
+              help="Threads of the WSGI server (requests handled at once).")
+@click.option("--workers", default=2, show_default=True, envvar="KG_WORKERS", type=int,
+              help="Query worker processes (each killed and replaced at the time limit).")
+@click.option("--timeout", default=30.0, show_default=True, envvar="KG_TIMEOUT", type=float,
+              help="Seconds a query may run.")
+@click.option("--max-rows", default=100_000, show_default=True, envvar="KG_MAX_ROWS", type=int,
+              help="Rows (or triples) in one answer; more are cut and the answer says so.")
 @click.option("--store", "store_path", type=click.Path(path_type=Path), envvar="KG_STORE",
               default=paths.BUILD_DIR / "store", show_default="build/store/",
               help="Folder of the embedded store (loaded from the current build).")
+@click.option("--data", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              envvar="KG_DATA", help="Serve this RDF file instead of the build's dataset.")
+@click.option("--writers", "writers_file", type=click.Path(path_type=Path, dir_okay=False),
+              envvar="KG_WRITERS_FILE", help="YAML file of writers and token hashes "
+              "(`kg writer`); KG_WRITERS may list them inline. None: read-only.")
+@click.option("--allow-service", multiple=True, envvar="KG_ALLOW_SERVICE",
+              default=["https://query.wikidata.org/sparql"], show_default=True,
+              help="Endpoint SERVICE may call (repeat for several).")
+@click.option("--cors-origin", multiple=True, envvar="KG_CORS_ORIGINS", default=["*"],
+              show_default=True, help="Origin browsers may call from (repeat; '*' for any).")
+@click.option("--rate", default=120.0, show_default=True, envvar="KG_RATE", type=float,
+              help="Query seconds each client may use per minute.")
 @reports_errors
-def serve(host: str, port: int, threads: int, store_path: Path) -> None:
-    """Serve the built graph over the SPARQL 1.1 Protocol."""
+def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_rows: int,
+          store_path: Path, data: Path | None, writers_file: Path | None,
+          allow_service: tuple[str, ...], cors_origin: tuple[str, ...], rate: float) -> None:
+    """Serve the built graph over the SPARQL 1.1 Protocol and Graph Store Protocol."""
+    import logging
+    import os
+
     import waitress
 
     from server import create_app
+    from server.writers import read_writers
 
-    app = create_app({"STORE_PATH": store_path, "BUILD": paths.current_build()})
-    stderr.print(f"serving http://{host}:{port}/sparql")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    writers = read_writers(writers_file, os.environ.get("KG_WRITERS"))
+    app = create_app({"STORE_PATH": store_path, "BUILD": paths.current_build(), "DATA": data,
+                      "QUERY_WORKERS": workers, "TIMEOUT": timeout, "MAX_ROWS": max_rows,
+                      "WRITERS": writers, "SERVICE_ALLOWLIST": list(allow_service),
+                      "CORS_ORIGINS": list(cors_origin), "RATE_SECONDS": rate})
+    mode = f"{len(writers)} writer(s)" if writers else "read-only"
+    stderr.print(f"serving http://{host}:{port}/sparql ({mode})")
     waitress.serve(app, host=host, port=port, threads=threads, ident="caucasus-kg")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--writers", "writers_file", type=click.Path(path_type=Path, dir_okay=False),
+              envvar="KG_WRITERS_FILE", default=Path("writers.yaml"), show_default=True,
+              help="The writers file to add the writer to.")
+@reports_errors
+def writer(name: str, writers_file: Path) -> None:
+    """Give a writer a new token for updates (printed once; only its hash is kept)."""
+    from server.writers import add_writer
+
+    click.echo(add_writer(writers_file, name))
+    stderr.print(f"{name} may now write; their token's hash is in {writers_file}")
 
 
 @main.command()

@@ -1,56 +1,187 @@
-"""The SPARQL 1.1 Protocol query operation at /sparql (GET, form POST, direct POST)."""
+"""The SPARQL 1.1 Protocol at /sparql (queries, and updates by POST) and /update.
+
+Views are glue: protocol.py reads the request, guard.py screens it, the store runs it in a
+killable worker, and the answer (bytes in the negotiated format) is cached per store version.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+import time
+from collections import OrderedDict
+from threading import Lock
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request
+
+from kg.store.base import Answer, QueryOptions, QueryTimeout
+from kg.store.workers import PoolBusy
+from kg.validate.render import render_json, render_text
+from server.changes import Change, Rejected, commit, write_context
+from server.describe import service_description
+from server.guard import Refused, add_using, check_query, writes_to
+from server.protocol import (
+    FORM,
+    UPDATE_BODY,
+    Operation,
+    ProtocolError,
+    choose_formats,
+    read_operation,
+)
+from server.writers import writer_for
 
 blueprint = Blueprint("sparql", __name__)
 
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]  # the last three only to answer 405
 
 
-def query_text() -> str | None:
-    """The query of a request, by the protocol's three ways of sending one."""
+class AnswerCache:
+    """Answers keyed on query text, options and store version: an update empties it."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._answers: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Answer | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple[Any, ...], answer: Answer) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self.entries:
+                self._answers.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+
+def read(kind: str) -> Operation:
+    return read_operation(kind, request.method, request.mimetype,
+                          request.mimetype_params.get("charset"), request.args.to_dict(flat=False),
+                          request.form.to_dict(flat=False) if request.mimetype == FORM else {},
+                          request.get_data() if request.mimetype != FORM else b"")
+
+
+def is_update() -> bool:
     if request.method == "GET":
-        return request.args.get("query")
-    if request.mimetype == "application/sparql-query":
-        return request.get_data(as_text=True)
-    if request.mimetype == "application/x-www-form-urlencoded":
-        return request.form.get("query")
-    return None
+        return "update" in request.args and "query" not in request.args
+    return request.mimetype == UPDATE_BODY or (request.mimetype == FORM
+                                                and "update" in request.form)
 
 
-def negotiate(offered: dict[str, object]) -> str:
-    """The offered media type the client's Accept header prefers (the first one by default)."""
-    return request.accept_mimetypes.best_match(list(offered), default=next(iter(offered)))
-
-
-@blueprint.route("/sparql", methods=["GET", "POST"])
+@blueprint.route("/sparql", methods=METHODS)
 def sparql() -> Response:
-    query = query_text()
-    if query is None:
-        return Response("Send a SPARQL query as ?query=, a form field 'query', or an "
-                        "application/sparql-query body.\n", 400, mimetype="text/plain")
+    if is_update():
+        return update()
+    if request.method == "GET" and "query" not in request.args:
+        return service_description()
+    operation = read("query")
+    config = current_app.config
+    check_query(operation.text, config["SERVICE_ALLOWLIST"])
+    chosen = request.args.get("format") or request.form.get("format")
+    formats = choose_formats(request.accept_mimetypes, chosen)
+    options = QueryOptions(formats.results, formats.graph, operation.default_graphs,
+                           operation.named_graphs, config["MAX_ROWS"], request.base_url)
     store = current_app.extensions["kg_store"]
+    cache: AnswerCache = current_app.extensions["kg_cache"]
+    key = (operation.text, options, store.version)
+    answer = cache.get(key)
+    g.cached = answer is not None
+    if answer is None:
+        answer = run_query(operation.text, options)
+        cache.put(key, answer)
+    response = Response(answer.body, 200, content_type=_content_type(answer.media_type))
+    response.headers["X-KG-Rows"] = str(answer.rows)
+    response.headers["X-KG-Store-Version"] = answer.version
+    if answer.truncated:
+        response.headers["X-KG-Truncated"] = f"cut at {config['MAX_ROWS']} rows"
+    return response
+
+
+def run_query(text: str, options: QueryOptions) -> Answer:
+    """Run a query within the client's rate budget and the time limit."""
+    limiter = current_app.extensions["kg_limiter"]
+    client = request.remote_addr or "unknown"
+    wait = limiter.wait_needed(client)
+    if wait > 0:
+        raise ProtocolError(429, f"query time budget used up; retry in {wait:.0f} s")
+    started = time.monotonic()
     try:
-        results = store.query(query)
-    except SyntaxError as error:
-        return Response(f"SPARQL syntax error: {error}\n", 400, mimetype="text/plain")
-    if isinstance(results, ox.QueryTriples):
-        media = negotiate(GRAPH_FORMATS)
-        body = results.serialize(format=GRAPH_FORMATS[media])
-    else:
-        media = negotiate(RESULT_FORMATS)
-        body = results.serialize(format=RESULT_FORMATS[media])
-    return Response(body, 200, mimetype=media)
+        return current_app.extensions["kg_store"].query(text, current_app.config["TIMEOUT"],
+                                                          options)
+    finally:
+        g.query_seconds = time.monotonic() - started
+        limiter.charge(client, g.query_seconds)
+
+
+@blueprint.route("/update", methods=METHODS)
+def update() -> Response:
+    operation = read("update")
+    user = writer_for(request.headers.get("Authorization"), current_app.config["WRITERS"])
+    if user is None:
+        response = Response("updates need a writer's token: Authorization: Bearer <token>\n",
+                            401, mimetype="text/plain")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="caucasus-kg"'
+        return response
+    check_query(operation.text, current_app.config["SERVICE_ALLOWLIST"])
+    text = add_using(operation.text, operation.default_graphs, operation.named_graphs)
+    graphs, open_ended = writes_to(text)
+    base = request.base_url
+    change = Change(user, f"SPARQL update: {text[:200]}", text, frozenset(graphs), open_ended,
+                    lambda draft: draft.update(text, base_iri=base))
+    return apply_change(change)
+
+
+def apply_change(change: Change) -> Response:
+    """Commit a change; 204 with the new version, or 422 with the shapes' report."""
+    try:
+        version = commit(current_app.extensions["kg_store"],
+                         write_context(current_app.extensions), change)
+    except Rejected as rejected:
+        current_app.extensions["kg_metrics"].rejected.inc()
+        wants_json = request.accept_mimetypes.best == "application/json"
+        body = (render_json if wants_json else render_text)(rejected.findings, ["request"])
+        return Response(body, 422, mimetype="application/json" if wants_json else "text/plain")
+    current_app.extensions["kg_cache"].clear()
+    response = Response(status=204)
+    response.headers["X-KG-Store-Version"] = version
+    return response
+
+
+def _content_type(media_type: str) -> str:
+    textual = media_type.startswith("text/") or media_type.endswith(("json", "xml", "triples",
+                                                                      "quads", "trig"))
+    return f"{media_type}; charset=utf-8" if textual else media_type
+
+
+@blueprint.app_errorhandler(ProtocolError)
+def protocol_error(error: ProtocolError) -> Response:
+    return Response(error.message + "\n", error.status, mimetype="text/plain")
+
+
+@blueprint.app_errorhandler(SyntaxError)
+def syntax_error(error: SyntaxError) -> Response:
+    return Response(f"SPARQL syntax error: {error}\n", 400, mimetype="text/plain")
+
+
+@blueprint.app_errorhandler(Refused)
+def refused(error: Refused) -> Response:
+    return Response(f"refused: {error}\n", 403, mimetype="text/plain")
+
+
+@blueprint.app_errorhandler(QueryTimeout)
+def timed_out(error: QueryTimeout) -> Response:
+    current_app.extensions["kg_metrics"].timeouts.inc()
+    return Response(f"{error}; simplify the query or add a LIMIT\n", 503, mimetype="text/plain")
+
+
+@blueprint.app_errorhandler(PoolBusy)
+def busy(error: PoolBusy) -> Response:
+    response = Response(f"{error}\n", 503, mimetype="text/plain")
+    response.headers["Retry-After"] = "5"
+    return response

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,31 +81,54 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(built: BuildReport, build_dir: Path, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[str]:
-    """`kg serve` on a free port of 127.0.0.1, serving the session's build; yields its URL."""
+@contextmanager
+def serving(build_dir: Path, store: Path, *options: str, env: dict[str, str] | None = None
+            ) -> Iterator[str]:
+    """`kg serve` on a free port of 127.0.0.1 with a build and options; yields its URL."""
     port = free_port()
-    store = tmp_path_factory.mktemp("store")
-    process = subprocess.Popen(
-        [*KG, "serve", "--port", str(port), "--store", str(store)],
-        env={**os.environ, "KG_BUILD_DIR": str(build_dir)}, cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = store.with_suffix(".log")
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*KG, "serve", "--port", str(port), "--store", str(store), *options],
+            env={**os.environ, "KG_BUILD_DIR": str(build_dir), **(env or {})}, cwd=ROOT,
+            stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(f"{url}/sparql?query=ASK%7B%7D", process)
+        wait_until_up(f"{url}/health", process, log)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+@pytest.fixture(scope="session")
+def server(built: BuildReport, build_dir: Path, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[str]:
+    """The read-only endpoint serving the session's build; yields its URL."""
+    with serving(build_dir, tmp_path_factory.mktemp("store")) as url:
+        yield url
+
+
+WRITER_TOKEN = "test-token-of-alice"
+
+
+@pytest.fixture(scope="session")
+def writable_server(built: BuildReport, build_dir: Path,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An endpoint with one writer (alice, WRITER_TOKEN) and a 2-second query time limit."""
+    from server.writers import hash_token
+
+    writers = f"alice={hash_token(WRITER_TOKEN)}"
+    with serving(build_dir, tmp_path_factory.mktemp("store"), "--timeout", "2",
+                 env={"KG_WRITERS": writers}) as url:
+        yield url
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: "
-                               f"{process.stdout.read() if process.stdout else ''}")
+            raise RuntimeError(f"server exited with {process.returncode}: {log.read_text()}")
         try:
             if requests.get(url, timeout=2).ok:
                 return

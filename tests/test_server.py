@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
+import socket
+import threading
+import time
+
+import pytest
 import requests
-from rdflib import Graph
-from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import VOID
+from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from kg import paths
 from kg.corpus import read_corpus
+from tests.conftest import WRITER_TOKEN
 
 PREFIXES = """PREFIX ckg: <https://w3id.org/caucasus-kg/ontology#>
 PREFIX ckr: <https://w3id.org/caucasus-kg/resource/>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+AUTH = {"Authorization": f"Bearer {WRITER_TOKEN}"}
+UPDATE = {"Content-Type": "application/sparql-update"}
 
 
 def client(server: str) -> SPARQLWrapper:
     wrapper = SPARQLWrapper(f"{server}/sparql")
     wrapper.setReturnFormat(JSON)
     return wrapper
+
+
+def ask(server: str, query: str) -> bool:
+    response = requests.get(f"{server}/sparql", params={"query": query},
+                            headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    response.raise_for_status()
+    return response.json()["boolean"]
+
+
+def count(server: str, query: str = COUNT_ALL) -> int:
+    response = requests.get(f"{server}/sparql", params={"query": query}, timeout=30)
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
 def test_sparql_select_counts_the_documents(server):
@@ -52,13 +78,283 @@ def test_sparql_csv_by_accept_header(server):
     assert lines[0] == "d" and lines[1].startswith("https://w3id.org/caucasus-kg/resource/")
 
 
-def test_sparql_syntax_error_is_a_400(server):
+def test_sparql_xml_results_through_sparqlwrapper(server):
+    wrapper = client(server)
+    wrapper.setReturnFormat(XML)
+    wrapper.setQuery(PREFIXES + "SELECT ?d WHERE { ?d a ckg:Document }")
+    document = wrapper.queryAndConvert()
+    assert len(document.getElementsByTagName("result")) == len(read_corpus(paths.CORPUS_DIR))
+
+
+@pytest.mark.parametrize(("accept", "media", "rdflib_format"), [
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ("application/trig", "application/trig", "trig"),
+])
+def test_sparql_construct_in_every_rdf_format(server, accept, media, rdflib_format):
+    query = PREFIXES + "CONSTRUCT { ckr:armenia ?p ?o } WHERE { ckr:armenia ?p ?o }"
+    turtle = requests.get(f"{server}/sparql", params={"query": query},
+                          headers={"Accept": "text/turtle"}, timeout=30)
+    other = requests.get(f"{server}/sparql", params={"query": query},
+                         headers={"Accept": accept}, timeout=30)
+    assert other.headers["Content-Type"].startswith(media)
+    parsed = Dataset().parse(data=other.text, format=rdflib_format)
+    assert len(parsed) == len(Graph().parse(data=turtle.text, format="turtle")) > 0
+
+
+def test_sparql_format_parameter_beats_accept(server):
+    response = requests.get(f"{server}/sparql", params={
+        "query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", "format": "tsv"},
+        headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert response.headers["Content-Type"].startswith("text/tab-separated-values")
+    assert response.text.splitlines()[0] == "?s" and len(response.text.splitlines()) == 4
+
+
+def test_sparql_dataset_parameters_narrow_the_default_graph(server):
+    graphs = requests.get(f"{server}/sparql", params={
+        "query": PREFIXES + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ckg:Document } }"},
+        timeout=30).json()
+    first = graphs["results"]["bindings"][0]["g"]["value"]
+    in_one = count(server, COUNT_ALL.replace("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o"))
+    response = requests.get(f"{server}/sparql", params={
+        "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "default-graph-uri": first},
+        timeout=30)
+    narrowed = int(response.json()["results"]["bindings"][0]["n"]["value"])
+    assert 0 < narrowed < in_one
+    named = requests.post(f"{server}/sparql", data={
+        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": first},
+        timeout=30).json()["results"]["bindings"]
+    assert [row["g"]["value"] for row in named] == [first]
+
+
+def test_sparql_direct_post_and_protocol_errors(server):
+    direct = requests.post(f"{server}/sparql", data="ASK {}",
+                           headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert direct.json()["boolean"] is True
+    assert requests.post(f"{server}/sparql", data="ASK {}", headers={
+        "Content-Type": "text/plain"}, timeout=30).status_code == 415
+    assert requests.get(f"{server}/sparql?query=ASK%7B%7D&query=ASK%7B%7D",
+                        timeout=30).status_code == 400
+    assert requests.put(f"{server}/sparql?query=ASK%7B%7D", timeout=30).status_code == 405
+    utf16 = requests.post(f"{server}/sparql", data="ASK {}".encode("utf-16"), headers={
+        "Content-Type": "application/sparql-query; charset=UTF-16"}, timeout=30)
+    assert utf16.status_code == 415
+
+
+def test_sparql_syntax_error_is_a_400_with_the_position(server):
     response = requests.get(f"{server}/sparql", params={"query": "SELEC ?x WHERE {"}, timeout=10)
     assert response.status_code == 400
-    assert "syntax error" in response.text.lower()
+    assert "syntax error" in response.text.lower() and "1:" in response.text
+
+
+def test_sparql_without_query_describes_the_service(server):
+    response = requests.get(f"{server}/sparql", headers={"Accept": "text/turtle"}, timeout=10)
+    graph = Graph().parse(data=response.text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoints = {str(o) for o in graph.objects(None, URIRef(sd + "endpoint"))}
+    assert endpoints == {f"{server}/sparql"}
+
+
+def test_void_counts_what_the_store_holds(server):
+    graph = Graph().parse(data=requests.get(f"{server}/.well-known/void", timeout=30).text,
+                          format="turtle")
+    triples = [int(o) for s, o in graph.subject_objects(VOID.triples)
+               if (s, None, VOID.Dataset) in graph]
+    assert triples == [count(server)]
+    links = int(next(o for s, o in graph.subject_objects(VOID.triples)
+                     if (s, None, VOID.Linkset) in graph))
+    assert links == count(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s "
+                                  "<http://www.w3.org/2002/07/owl#sameAs> ?o }") > 0
+
+
+def test_cors_health_and_metrics(server):
+    response = requests.get(f"{server}/sparql", params={"query": "ASK {}"},
+                            headers={"Origin": "https://example.org"}, timeout=10)
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert requests.get(f"{server}/health", timeout=10).json()["status"] == "ok"
+    metrics = requests.get(f"{server}/metrics", timeout=10).text
+    assert 'kg_http_requests_total{endpoint="sparql.sparql",status="200"}' in metrics
+
+
+def test_repeated_query_is_answered_from_the_cache(server):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?r }"
+    first = requests.get(f"{server}/sparql", params={"query": query}, timeout=30)
+    before = _metric(server, "kg_cache_hits_total")
+    again = requests.get(f"{server}/sparql", params={"query": query}, timeout=30)
+    assert again.content == first.content
+    assert _metric(server, "kg_cache_hits_total") == before + 1
+
+
+def _metric(server: str, name: str) -> float:
+    for line in requests.get(f"{server}/metrics", timeout=10).text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"no metric {name}")
 
 
 def test_ontology_documentation_is_served(server):
     response = requests.get(f"{server}/ontology", timeout=10)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
     assert "PeacekeepingForce" in response.text
+
+
+def test_service_to_an_address_not_allowed_is_refused_without_connecting(server):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    connections = []
+
+    def accept() -> None:
+        with contextlib.suppress(TimeoutError):
+            connections.append(listener.accept())
+
+    waiting = threading.Thread(target=accept)
+    waiting.start()
+    for target in (f"<http://127.0.0.1:{port}/sparql>", "?endpoint"):
+        query = f"SELECT * WHERE {{ SERVICE {target} {{ ?s ?p ?o }} }}"
+        response = requests.get(f"{server}/sparql", params={"query": query}, timeout=10)
+        assert response.status_code == 403, response.text
+    waiting.join()
+    listener.close()
+    assert connections == []
+
+
+def test_update_needs_a_writer(writable_server):
+    before = count(writable_server)
+    response = requests.post(f"{writable_server}/update", headers=UPDATE, timeout=30,
+                             data="INSERT DATA { GRAPH <http://example.org/g> "
+                                  "{ <http://example.org/a> <http://example.org/b> 1 } }")
+    assert response.status_code == 401 and "Bearer" in response.headers["WWW-Authenticate"]
+    wrong = requests.post(f"{writable_server}/update", timeout=30, data="CLEAR ALL",
+                          headers={**UPDATE, "Authorization": "Bearer not-a-token"})
+    assert wrong.status_code == 401
+    assert count(writable_server) == before
+
+
+def test_update_that_breaks_the_shapes_is_rejected_and_changes_nothing(writable_server):
+    before = count(writable_server)
+    update = PREFIXES + """INSERT DATA { GRAPH <http://example.org/contribution> {
+        ckr:some-withdrawal a ckg:Withdrawal } }"""
+    response = requests.post(f"{writable_server}/update", data=update, timeout=60,
+                             headers={**UPDATE, **AUTH, "Accept": "application/json"})
+    assert response.status_code == 422
+    report = response.json()
+    assert any("evidence" in finding["message"] for finding in report["findings"])
+    assert count(writable_server) == before
+
+
+def test_update_accepted_is_visible_and_logged_with_its_writer(writable_server):
+    wrapper = SPARQLWrapper(f"{writable_server}/update")
+    wrapper.setMethod("POST")
+    wrapper.addCustomHttpHeader("Authorization", f"Bearer {WRITER_TOKEN}")
+    wrapper.setQuery("INSERT DATA { GRAPH <http://example.org/notes> "
+                     "{ <http://example.org/note> <http://example.org/says> \"hello\" } }")
+    wrapper.query()
+    assert ask(writable_server, 'ASK { <http://example.org/note> ?p "hello" }')
+    version = requests.get(f"{writable_server}/health", timeout=10).json()["store_version"]
+    assert version != "000001"
+
+
+def test_update_with_load_is_refused(writable_server):
+    response = requests.post(f"{writable_server}/update", timeout=30,
+                             data="LOAD <https://example.org/data.ttl>",
+                             headers={**UPDATE, **AUTH})
+    assert response.status_code == 403
+
+
+def test_update_syntax_error_is_a_400(writable_server):
+    response = requests.post(f"{writable_server}/update", data="CLEAR XYZ", timeout=30,
+                             headers={**UPDATE, **AUTH})
+    assert response.status_code == 400
+
+
+def test_slow_query_is_stopped_while_another_client_is_answered(writable_server):
+    outcome = {}
+
+    def slow() -> None:
+        started = time.monotonic()
+        response = requests.get(f"{writable_server}/sparql", params={"query": SLOW}, timeout=60)
+        outcome["slow"] = (response.status_code, time.monotonic() - started)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert ask(writable_server, "ASK { ?s ?p ?o }")
+    quick = time.monotonic() - started
+    thread.join()
+    status, seconds = outcome["slow"]
+    assert status == 503 and 1.5 < seconds < 10
+    assert quick < 1.5
+    assert ask(writable_server, "ASK { ?s ?p ?o }")  # the killed worker was replaced
+
+
+def test_graph_store_put_get_post_delete(writable_server):
+    target = f"{writable_server}/rdf-graphs"
+    graph = {"graph": "http://example.org/people"}
+    turtle = {"Content-Type": "text/turtle", **AUTH}
+    alice = "<http://example.org/alice> <http://xmlns.com/foaf/0.1/name> \"Alice\" ."
+    bob = "<http://example.org/bob> <http://xmlns.com/foaf/0.1/name> \"Bob\" ."
+    assert requests.head(target, params=graph, timeout=30).status_code == 404
+    assert requests.put(target, params=graph, data=alice, headers=turtle,
+                        timeout=30).status_code == 201
+    assert requests.put(target, params=graph, data=alice, headers=turtle,
+                        timeout=30).status_code == 204
+    assert requests.post(target, params=graph, data=bob, headers=turtle,
+                         timeout=30).status_code == 204
+    got = requests.get(target, params=graph, headers={"Accept": "application/n-triples"},
+                       timeout=30)
+    assert len(Graph().parse(data=got.text, format="nt")) == 2
+    assert requests.delete(target, params=graph, headers=AUTH, timeout=30).status_code == 204
+    assert requests.get(target, params=graph, timeout=30).status_code == 404
+    assert requests.put(target, params=graph, data=alice, timeout=30,
+                        headers={"Content-Type": "text/turtle"}).status_code == 401
+
+
+def test_graph_store_post_creates_a_graph_with_a_location(writable_server):
+    response = requests.post(f"{writable_server}/rdf-graphs", timeout=30, headers={
+        "Content-Type": "text/turtle", **AUTH},
+        data="<http://example.org/c> <http://example.org/d> 1 .")
+    assert response.status_code == 201
+    got = requests.get(f"{writable_server}/rdf-graphs", params={
+        "graph": response.headers["Location"]}, timeout=30)
+    assert "http://example.org/c" in got.text
+
+
+def test_graph_store_reads_no_external_entity(writable_server, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    body = f"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [<!ENTITY leak SYSTEM "file://{secret}">]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/x"><ex:p>&leak;</ex:p></rdf:Description>
+</rdf:RDF>"""
+    params = {"graph": "http://example.org/xxe"}
+    requests.put(f"{writable_server}/rdf-graphs", params=params, data=body, timeout=30,
+                 headers={"Content-Type": "application/rdf+xml", **AUTH})
+    got = requests.get(f"{writable_server}/rdf-graphs", params=params, timeout=30)
+    assert "TOP-SECRET" not in got.text
+
+
+def test_graph_store_write_breaking_the_shapes_is_rejected(writable_server):
+    params = {"graph": "http://example.org/bad"}
+    body = ("@prefix ckg: <https://w3id.org/caucasus-kg/ontology#> .\n"
+            "<https://w3id.org/caucasus-kg/resource/x> a ckg:Deployment .\n")
+    response = requests.put(f"{writable_server}/rdf-graphs", params=params, data=body,
+                            timeout=60, headers={"Content-Type": "text/turtle", **AUTH})
+    assert response.status_code == 422 and "request:2" in response.text
+    assert requests.get(f"{writable_server}/rdf-graphs", params=params,
+                        timeout=30).status_code == 404
+
+
+def test_csv_answers_parse_as_csv(server):
+    response = requests.get(f"{server}/sparql", params={
+        "query": PREFIXES + "SELECT ?d ?label WHERE { ?d a ckg:Document ; "
+                            "<http://purl.org/dc/terms/title> ?label }", "format": "csv"},
+        timeout=30)
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == len(read_corpus(paths.CORPUS_DIR)) and all(r["label"] for r in rows)

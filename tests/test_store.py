@@ -1,0 +1,116 @@
+"""The embedded store: versions, changes that commit or leave nothing, killable queries, and
+answers serialized the way pyoxigraph would."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import KgError
+from kg.store import open_store
+from kg.store.base import QueryOptions, QueryTimeout, select
+from kg.store.oxigraph import KEEP_VERSIONS, OxigraphStore
+from kg.store.results import RESULTS_FORMATS, serialize_solutions, solution_rows
+
+DATA = """<http://e/a> <http://e/p> "x"@en , 1 , _:b , <http://e/c> ,
+    "tab\\there, \\"quoted\\"\\nline" .
+<http://e/a> <http://e/q> "2024-05-08"^^<http://www.w3.org/2001/XMLSchema#date> .
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    opened = open_store(tmp_path / "store")
+    yield opened
+    opened.close()
+
+
+def load(store: OxigraphStore, tmp_path: Path, graph: str = "http://e/g") -> None:
+    data = tmp_path / "data.ttl"
+    data.write_text(DATA, encoding="utf-8")
+    store.load(data, graph)
+
+
+def test_store_change_publishes_a_new_version(store, tmp_path):
+    load(store, tmp_path)
+    first = store.version
+    with store.change("add", user="alice") as draft:
+        draft.update("INSERT DATA { GRAPH <http://e/h> { <http://e/b> <http://e/p> 2 } }")
+    assert store.version > first and store.count() == 7
+    assert store.info()["user"] == "alice" and store.info()["parent"] == first
+
+
+def test_store_failed_change_leaves_nothing(store, tmp_path):
+    load(store, tmp_path)
+    version = store.version
+    with pytest.raises(RuntimeError), store.change("doomed") as draft:
+        draft.update("CLEAR ALL")
+        raise RuntimeError("rejected")
+    assert store.version == version and store.count() == 6
+    assert sorted(p.name for p in (store.path / "versions").iterdir() if p.is_dir()) == [version]
+
+
+def test_store_keeps_a_few_versions(store, tmp_path):
+    for number in range(KEEP_VERSIONS + 2):
+        with store.change(f"step {number}") as draft:
+            draft.update(f"INSERT DATA {{ <http://e/s> <http://e/n> {number} }}")
+    kept = [p for p in (store.path / "versions").iterdir() if p.is_dir()]
+    assert len(kept) == KEEP_VERSIONS and store.count() == KEEP_VERSIONS + 2
+
+
+def test_store_is_one_process_per_folder(store, tmp_path):
+    with pytest.raises(KgError, match="in use"):
+        OxigraphStore(store.path)
+
+
+def test_store_query_past_its_time_limit_is_killed_and_the_next_one_answered(store, tmp_path):
+    load(store, tmp_path)
+    with store.change() as draft:
+        draft.update("INSERT DATA { " + " ".join(f"<http://e/s{number}> <http://e/n> {number} ."
+                                                 for number in range(40)) + " }")
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l"
+                    " . ?m ?n ?o }", timeout=1)
+    assert time.monotonic() - started < 5
+    assert select(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"]["value"] == "46"
+
+
+def test_store_answer_is_cut_at_max_rows_and_says_so(store, tmp_path):
+    load(store, tmp_path)
+    answer = store.query("SELECT * { ?s ?p ?o }", options=QueryOptions(max_rows=2))
+    assert answer.truncated and answer.rows == 2
+    assert len(json.loads(answer.body)["results"]["bindings"]) == 2
+    graph = store.query("CONSTRUCT WHERE { ?s ?p ?o }", options=QueryOptions(max_rows=10))
+    assert not graph.truncated and graph.rows == 6
+
+
+def test_store_empty_is_an_error(store):
+    with pytest.raises(KgError, match="empty"):
+        store.query("ASK {}")
+
+
+@pytest.mark.parametrize("media", list(RESULTS_FORMATS))
+def test_serialize_solutions_reads_back_as_pyoxigraphs_own(media):
+    memory = ox.Store()
+    memory.load(DATA.encode(), format=ox.RdfFormat.TURTLE)
+    query = "SELECT ?s ?p ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?o"
+    ours = memory.query(query)
+    variables = [v.value for v in ours.variables]
+    body = serialize_solutions(variables, list(solution_rows(ours, variables)), media)
+    theirs = memory.query(query).serialize(format=RESULTS_FORMATS[media])
+    assert read_back(body, media) == read_back(theirs, media)
+
+
+def read_back(body: bytes, media: str) -> list[list[str | None]]:
+    if media == "text/csv":  # lossy by design: pyoxigraph does not parse it
+        return list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    solutions = ox.parse_query_results(body, format=RESULTS_FORMATS[media])
+    variables = [variable.value for variable in solutions.variables]
+    return [[None if s[v] is None else str(s[v]) for v in variables] for s in solutions]
