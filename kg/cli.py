@@ -198,10 +198,14 @@ def evaluate(gold: Path, details: bool) -> None:
               show_default=True, help="Origin browsers may call from (repeat; '*' for any).")
 @click.option("--rate", default=120.0, show_default=True, envvar="KG_RATE", type=float,
               help="Query seconds each client may use per minute.")
+@click.option("--follow", default=5.0, show_default=True, envvar="KG_FOLLOW", type=float,
+              help="Seconds between looks for a new build (or an edited --data file) to load; "
+              "0 never looks.")
 @reports_errors
 def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_rows: int,
           store_path: Path, data: Path | None, writers_file: Path | None,
-          allow_service: tuple[str, ...], cors_origin: tuple[str, ...], rate: float) -> None:
+          allow_service: tuple[str, ...], cors_origin: tuple[str, ...], rate: float,
+          follow: float) -> None:
     """Serve the built graph over the SPARQL 1.1 Protocol and Graph Store Protocol."""
     import logging
     import os
@@ -216,7 +220,8 @@ def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_
     app = create_app({"STORE_PATH": store_path, "BUILD": paths.current_build(), "DATA": data,
                       "QUERY_WORKERS": workers, "TIMEOUT": timeout, "MAX_ROWS": max_rows,
                       "WRITERS": writers, "SERVICE_ALLOWLIST": list(allow_service),
-                      "CORS_ORIGINS": list(cors_origin), "RATE_SECONDS": rate})
+                      "CORS_ORIGINS": list(cors_origin), "RATE_SECONDS": rate,
+                      "RELOAD_SECONDS": follow})
     mode = f"{len(writers)} writer(s)" if writers else "read-only"
     stderr.print(f"serving http://{host}:{port}/sparql ({mode})")
     waitress.serve(app, host=host, port=port, threads=threads, ident="caucasus-kg")

@@ -46,7 +46,7 @@ def read_dataset(path: Path) -> Dataset:
         quads = list(ox.parse(path=str(path), format=rdf_format(path),
                               base_iri=path.resolve().as_uri()))
     except SyntaxError as error:
-        raise InputError(_syntax_message(error), path, error.lineno, error.offset) from None
+        raise syntax_error(error, path) from None
     for quad in quads:
         triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
         if isinstance(quad.graph_name, ox.DefaultGraph):
@@ -69,6 +69,11 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
             return Literal(term.value)  # rdflib keeps plain and xsd:string literals apart
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def syntax_error(error: SyntaxError, path: Path | str) -> InputError:
+    """pyoxigraph's syntax error as an InputError naming the file, line and column."""
+    return InputError(_syntax_message(error), path, error.lineno, error.offset)
 
 
 def _syntax_message(error: SyntaxError) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "CORS_ORIGINS": ["*"],
     "RATE_SECONDS": 120.0,  # query seconds each client may use per minute
     "CACHE_ENTRIES": 2048,
+    "RELOAD_SECONDS": 5.0,  # how often to look for a new build (0: never)
 }
 
 
@@ -50,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     store = OxigraphStore(Path(app.config["STORE_PATH"]), app.config["QUERY_WORKERS"])
     data = Path(app.config.get("DATA") or Path(app.config["BUILD"]) / "dataset.nq")
     load_dataset(store, data)
+    app.config.setdefault("CHANGES_LOG", store.path / "changes.jsonl")
     app.config["BUILD_NAME"] = store.info().get("release", "")
     app.extensions.update({
         "kg_store": store,
@@ -67,7 +71,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (sparql, gsp, describe, ops, pages):
         app.register_blueprint(blueprint)
     install(app)
+    if app.config["RELOAD_SECONDS"]:
+        threading.Thread(target=_follow_builds, args=(store, data, app.config["RELOAD_SECONDS"]),
+                         daemon=True, name="follow-builds").start()
     return app
+
+
+def _follow_builds(store: OxigraphStore, data: Path, every: float) -> None:
+    """Load each new build (or edited data file) as it appears; queries go on meanwhile and
+    switch to it when it is complete. Writes made through the endpoint since the last build
+    are not carried over: they stay in the changes log (CHANGES_LOG) with their writers."""
+    log = logging.getLogger("caucasus_kg")
+    while True:
+        time.sleep(every)
+        try:
+            load_dataset(store, data)
+        except (KgError, OSError, SyntaxError) as error:
+            log.error("could not load the new build %s: %s", data, error)
 
 
 def load_dataset(store: OxigraphStore, data: Path) -> None:
@@ -84,7 +104,7 @@ def load_dataset(store: OxigraphStore, data: Path) -> None:
     if store.version and store.info().get("source") == source:
         return
     release = data.resolve().parent.name
-    logging.getLogger("caucasus_kg").info("loading %s into %s", data, store.path)
+    logging.getLogger("caucasus_kg").info("loading %s into %s", data.resolve(), store.path)
     with store.change(f"load {data.resolve()}", empty=True, source=source, release=release
                       ) as draft:
         draft.load(data)

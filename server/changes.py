@@ -8,10 +8,13 @@ was and travels back as the findings, rendered the way `kg validate` renders the
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, URIRef
@@ -57,8 +60,12 @@ class Change:
     apply: Callable[[Draft], None]
 
 
-def commit(store: WritableStore, context: Context, change: Change) -> str:
-    """Apply, validate and publish a change; the new version, or Rejected with findings."""
+def commit(store: WritableStore, context: Context, change: Change, journal: Path) -> str:
+    """Apply, validate and publish a change; the new version, or Rejected with findings.
+
+    Each accepted change is appended to `journal` (JSON lines: time, writer, version, note and
+    the update or uploaded text), the record of who changed what since the build.
+    """
     with store.change(change.note, user=change.user) as draft:
         change.apply(draft)
         findings = validate_draft(draft, change, context)
@@ -66,6 +73,10 @@ def commit(store: WritableStore, context: Context, change: Change) -> str:
             log.info("change by %s rejected: %s", change.user, change.note)
             raise Rejected(findings)
     log.info("change by %s accepted as version %s: %s", change.user, store.version, change.note)
+    with journal.open("a", encoding="utf-8") as output:
+        output.write(json.dumps({
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "user": change.user,
+            "version": store.version, "note": change.note, "text": change.source}) + "\n")
     return store.version
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from pathlib import Path
 from threading import Lock
 from typing import Any
 
@@ -141,7 +142,8 @@ def apply_change(change: Change) -> Response:
     """Commit a change; 204 with the new version, or 422 with the shapes' report."""
     try:
         version = commit(current_app.extensions["kg_store"],
-                         write_context(current_app.extensions), change)
+                         write_context(current_app.extensions), change,
+                         Path(current_app.config["CHANGES_LOG"]))
     except Rejected as rejected:
         current_app.extensions["kg_metrics"].rejected.inc()
         wants_json = request.accept_mimetypes.best == "application/json"

@@ -17,7 +17,7 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from kg import paths
 from kg.corpus import read_corpus
-from tests.conftest import WRITER_TOKEN
+from tests.conftest import WRITER_TOKEN, run_kg, serving
 
 PREFIXES = """PREFIX ckg: <https://w3id.org/caucasus-kg/ontology#>
 PREFIX ckr: <https://w3id.org/caucasus-kg/resource/>
@@ -358,3 +358,31 @@ def test_csv_answers_parse_as_csv(server):
         timeout=30)
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == len(read_corpus(paths.CORPUS_DIR)) and all(r["label"] for r in rows)
+
+
+def test_serve_follows_an_edited_data_file_and_keeps_serving(build_dir, tmp_path):
+    data = tmp_path / "data.ttl"
+    data.write_text("<http://example.org/a> <http://example.org/p> 1 .\n")
+    with serving(build_dir, tmp_path / "store", "--data", str(data), "--follow", "0.2") as url:
+        assert count(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 1
+        data.write_text("<http://example.org/a> <http://example.org/p> 1, 2, 3 .\n")
+        deadline = time.monotonic() + 20
+        while count(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") != 3:
+            assert time.monotonic() < deadline, "the edited file was not loaded"
+            time.sleep(0.2)
+
+
+def test_writes_survive_while_the_build_is_unchanged(writable_server):
+    requests.post(f"{writable_server}/update", headers={**UPDATE, **AUTH}, timeout=30,
+                  data="INSERT DATA { GRAPH <http://example.org/kept> "
+                       "{ <http://example.org/k> <http://example.org/v> 1 } }").raise_for_status()
+    time.sleep(6)  # longer than the server's look for a new build
+    assert ask(writable_server, "ASK { <http://example.org/k> ?p 1 }")
+
+
+def test_serve_names_the_line_of_bad_data_and_exits_1(tmp_path):
+    data = tmp_path / "bad.ttl"
+    data.write_text("<http://example.org/a> <http://example.org/p> 1 .\n<oops> .\n")
+    result = run_kg("serve", "--data", str(data), "--store", str(tmp_path / "store"))
+    assert result.returncode == 1
+    assert f"{data}:2:" in result.stderr and "Traceback" not in result.stderr

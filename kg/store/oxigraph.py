@@ -30,7 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.rdf import rdf_format
+from kg.rdf import rdf_format, syntax_error
 from kg.store.base import ANSWER_JSON, Answer, QueryOptions, QueryTimeout, backend
 from kg.store.results import (
     GRAPH_FORMATS,
@@ -44,6 +44,7 @@ from kg.store.results import (
 from kg.store.workers import JobTimeout, WorkerPool
 
 KEEP_VERSIONS = 3  # the current one and two before it, for queries still running on them
+OWN_FIELDS = {"version", "parent", "note", "time", "user"}  # a version's own, never inherited
 
 
 class OxigraphDraft:
@@ -63,7 +64,11 @@ class OxigraphDraft:
 
     def load(self, path: Path, graph: str | None = None) -> None:
         to_graph = ox.NamedNode(graph) if graph else None
-        self.store.bulk_load(path=str(path), format=rdf_format(Path(path)), to_graph=to_graph)
+        try:
+            self.store.bulk_load(path=str(path), format=rdf_format(Path(path)),
+                                 to_graph=to_graph)
+        except SyntaxError as error:
+            raise syntax_error(error, path) from None
 
     def add(self, data: bytes, media_type: str, graph: str | None, base_iri: str | None
             ) -> None:
@@ -178,7 +183,10 @@ class OxigraphStore:
                 draft.close()
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
-            meta = {"version": version, "parent": self._current, "note": note,
+            # What the parent came from (its build, say) still describes the new version.
+            inherited = {} if empty else {key: value for key, value in self.info().items()
+                                          if key not in OWN_FIELDS}
+            meta = {**inherited, "version": version, "parent": self._current, "note": note,
                     "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **extra}
             (self.path / "versions" / f"{version}.json").write_text(
                 json.dumps(meta, indent=1) + "\n", encoding="utf-8")
