@@ -334,8 +334,9 @@ def test_graph_store_reads_no_external_entity(writable_server, tmp_path):
   <rdf:Description rdf:about="http://example.org/x"><ex:p>&leak;</ex:p></rdf:Description>
 </rdf:RDF>"""
     params = {"graph": "http://example.org/xxe"}
-    requests.put(f"{writable_server}/rdf-graphs", params=params, data=body, timeout=30,
-                 headers={"Content-Type": "application/rdf+xml", **AUTH})
+    put = requests.put(f"{writable_server}/rdf-graphs", params=params, data=body, timeout=30,
+                       headers={"Content-Type": "application/rdf+xml", **AUTH})
+    assert put.status_code == 400 and "TOP-SECRET" not in put.text
     got = requests.get(f"{writable_server}/rdf-graphs", params=params, timeout=30)
     assert "TOP-SECRET" not in got.text
 
