@@ -183,9 +183,9 @@ def evaluate(gold: Path, details: bool) -> None:
               help="Seconds a query may run.")
 @click.option("--max-rows", default=100_000, show_default=True, envvar="KG_MAX_ROWS", type=int,
               help="Rows (or triples) in one answer; more are cut and the answer says so.")
-@click.option("--store", "store_path", type=click.Path(path_type=Path), envvar="KG_STORE",
-              default=paths.BUILD_DIR / "store", show_default="build/store/",
-              help="Folder of the embedded store (loaded from the current build).")
+@click.option("--store", "store_path", envvar="KG_STORE", default=str(paths.BUILD_DIR / "store"),
+              show_default="build/store/", help="Folder of the embedded store (loaded from the "
+              "current build), or the query URL of a SPARQL store to be a read-only front for.")
 @click.option("--data", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               envvar="KG_DATA", help="Serve this RDF file instead of the build's dataset.")
 @click.option("--writers", "writers_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -203,7 +203,7 @@ def evaluate(gold: Path, details: bool) -> None:
               "0 never looks.")
 @reports_errors
 def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_rows: int,
-          store_path: Path, data: Path | None, writers_file: Path | None,
+          store_path: str, data: Path | None, writers_file: Path | None,
           allow_service: tuple[str, ...], cors_origin: tuple[str, ...], rate: float,
           follow: float) -> None:
     """Serve the built graph over the SPARQL 1.1 Protocol and Graph Store Protocol."""
@@ -225,6 +225,34 @@ def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_
     mode = f"{len(writers)} writer(s)" if writers else "read-only"
     stderr.print(f"serving http://{host}:{port}/sparql ({mode})")
     waitress.serve(app, host=host, port=port, threads=threads, ident="caucasus-kg")
+
+
+@main.command()
+@click.option("--to", "url", required=True, envvar="KG_PUSH_URL",
+              help="The store's SPARQL query endpoint URL.")
+@click.option("--gsp", help="Its Graph Store Protocol URL (default: /store beside the query "
+              "URL, as Oxigraph server has it).")
+@click.option("--token", envvar="KG_PUSH_TOKEN", help="Bearer token for the store, if any.")
+@click.option("--data", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="The dataset to push (default: the current build's dataset.nq).")
+@reports_errors
+def push(url: str, gsp: str | None, token: str | None, data: Path | None) -> None:
+    """Load the built dataset into a remote SPARQL store, graph by graph (resumable)."""
+    from kg.store import open_store
+    from kg.store.push import progress_file_for, push_dataset
+    from kg.store.remote import RemoteStore
+
+    dataset = data or paths.current_build() / "dataset.nq"
+    store = open_store(url, store=gsp, token=token)
+    if not isinstance(store, RemoteStore):
+        raise KgError(f"push sends to a SPARQL server: give its http(s) URL, not {url}")
+    with stderr.status(f"pushing {dataset} to {url}") as status:
+        progress = progress_file_for(store, paths.BUILD_DIR)
+        report = push_dataset(dataset, store, progress, lambda graph, triples: status.update(
+            f"pushed <{graph or 'default graph'}> ({triples} triples)"))
+    stderr.print(f"{len(report.sent)} graph(s) sent, {len(report.skipped)} unchanged, "
+                 f"{len(report.deleted)} deleted; "
+                 f"{report.triples} triples in the store, counts checked")
 
 
 @main.command()

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask
 
 from kg.errors import KgError
+from kg.store import open_store
 from kg.store.oxigraph import OxigraphStore
 from server.guard import RateLimiter, is_private
 from server.ops import Metrics, install
@@ -40,8 +41,9 @@ DEFAULTS: dict[str, Any] = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """An app serving the current build from an embedded store (loaded when the build is new).
 
-    `STORE_PATH` is the store's folder, `BUILD` the build to serve (its ontology pages too) and
-    `DATA` another RDF file to serve instead of the build's dataset; DEFAULTS has the rest.
+    `STORE_PATH` is the embedded store's folder (or a remote store's query URL: the app is then
+    a read-only front for it), `BUILD` the build to serve (its ontology pages too) and `DATA`
+    another RDF file to serve instead of the build's dataset; DEFAULTS has the rest.
     """
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -50,11 +52,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if is_private(endpoint):
             raise KgError(f"SERVICE allowlist entry {endpoint} is a loopback or private "
                           "address; only public endpoints may be allowed")
-    store = OxigraphStore(Path(app.config["STORE_PATH"]), app.config["QUERY_WORKERS"])
+    store = open_store(str(app.config["STORE_PATH"]), workers=app.config["QUERY_WORKERS"])
     data = Path(app.config.get("DATA") or Path(app.config["BUILD"]) / "dataset.nq")
-    load_dataset(store, data)
-    app.config.setdefault("CHANGES_LOG", store.path / "changes.jsonl")
-    app.config["BUILD_NAME"] = store.info().get("release", "")
+    if store.transactional:  # an embedded store serves the build; a remote one its own data
+        load_dataset(store, data)
+        app.config.setdefault("CHANGES_LOG", store.path / "changes.jsonl")
+        app.config["BUILD_NAME"] = store.info().get("release", "")
     app.extensions.update({
         "kg_store": store,
         "kg_cache": AnswerCache(app.config["CACHE_ENTRIES"]),
@@ -71,7 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (sparql, gsp, describe, ops, pages):
         app.register_blueprint(blueprint)
     install(app)
-    if app.config["RELOAD_SECONDS"]:
+    if app.config["RELOAD_SECONDS"] and store.transactional:
         threading.Thread(target=_follow_builds, args=(store, data, app.config["RELOAD_SECONDS"]),
                          daemon=True, name="follow-builds").start()
     return app

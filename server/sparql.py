@@ -140,6 +140,9 @@ def update() -> Response:
 
 def apply_change(change: Change) -> Response:
     """Commit a change; 204 with the new version, or 422 with the shapes' report."""
+    if not current_app.extensions["kg_store"].transactional:
+        raise ProtocolError(405, "this endpoint is a read-only front for a remote store: "
+                                 "write to that store directly (or `kg push` a build)")
     try:
         version = commit(current_app.extensions["kg_store"],
                          write_context(current_app.extensions), change,

@@ -124,27 +124,32 @@ def select(store: ReadableStore, sparql: str, timeout: float | None = None
     return json.loads(answer.body)["results"]["bindings"]
 
 
-BACKENDS: dict[str, Callable[[str], ReadableStore]] = {}
+Factory = Callable[..., ReadableStore]
+BACKENDS: dict[str, Factory] = {}
 
 
-def backend(scheme: str) -> Callable[[Callable[[str], ReadableStore]],
-                                     Callable[[str], ReadableStore]]:
+def backend(scheme: str) -> Callable[[Factory], Factory]:
     """Register a back-end factory for locations of a scheme ('file' for paths)."""
 
-    def register(factory: Callable[[str], ReadableStore]) -> Callable[[str], ReadableStore]:
+    def register(factory: Factory) -> Factory:
         BACKENDS[scheme] = factory
         return factory
 
     return register
 
 
-def open_store(location: str | Path) -> ReadableStore:
-    """The store at a path (embedded) or URL; an unknown scheme lists the known ones."""
-    import kg.store.oxigraph  # noqa: F401  (registers the embedded back-end)
+def open_store(location: str | Path, **options: Any) -> ReadableStore:
+    """The store at a path (embedded) or URL; an unknown scheme lists the known ones.
+
+    `options` go to the back-end's factory (e.g. `workers` for the embedded store).
+    """
+    # importing the back-ends registers them: the embedded one ('file'), http and https
+    import kg.store.oxigraph
+    import kg.store.remote  # noqa: F401
 
     text = str(location)
     scheme = text.split("://", 1)[0] if "://" in text else "file"
     if scheme not in BACKENDS:
         raise KgError(f"no store back-end for {scheme!r} locations; known: "
                       f"{', '.join(sorted(BACKENDS))}")
-    return BACKENDS[scheme](text.removeprefix("file://"))
+    return BACKENDS[scheme](text.removeprefix("file://"), **options)

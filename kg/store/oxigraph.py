@@ -257,5 +257,5 @@ def run_query(folder: str, version: str, sparql: str, options: QueryOptions) -> 
 
 
 @backend("file")
-def open_embedded(location: str) -> OxigraphStore:
-    return OxigraphStore(location)
+def open_embedded(location: str, workers: int = 2) -> OxigraphStore:
+    return OxigraphStore(location, workers)

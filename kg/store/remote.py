@@ -1,0 +1,146 @@
+"""A remote store: any SPARQL 1.1 server (Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever).
+
+Reads go over the SPARQL 1.1 Protocol and come back as the server's own bytes; writes go whole
+graph by whole graph over the Graph Store HTTP Protocol (PUT), which every one of those servers
+speaks. A location is the query endpoint's URL; the Graph Store and update endpoints default to
+the usual places of Oxigraph server (`/store`, `/update` beside `/query`) and may be given.
+The store cannot make private drafts, so it is not `transactional`: the endpoint does not accept
+SPARQL Update in front of it, only Graph Store writes it can validate before sending.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from kg.errors import KgError
+from kg.store.base import ANSWER_JSON, Answer, QueryOptions, QueryTimeout, backend
+from kg.store.results import GRAPH_FORMATS, RESULTS_FORMATS
+
+USER_AGENT = "caucasus-kg (https://w3id.org/caucasus-kg; store client)"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a remote store answers queries, updates and Graph Store requests."""
+
+    query: str
+    update: str
+    store: str
+
+    @classmethod
+    def beside(cls, query: str) -> Endpoints:
+        """Oxigraph server's layout: /query, /update, /store on one root."""
+        root = query.rsplit("/", 1)[0]
+        return cls(query, f"{root}/update", f"{root}/store")
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server over HTTP."""
+
+    transactional = False
+
+    def __init__(self, endpoints: Endpoints, token: str | None = None) -> None:
+        self.endpoints = endpoints
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = USER_AGENT
+        if token:
+            self._session.headers["Authorization"] = f"Bearer {token}"
+        self._writes = 0
+
+    @property
+    def version(self) -> str:
+        # Only writes made through this client are seen; a cache in front of a store that
+        # others write to must expire on its own.
+        return f"remote-{self._writes}"
+
+    def query(self, sparql: str, timeout: float | None = None,
+              options: QueryOptions = ANSWER_JSON) -> Answer:
+        accept = f"{options.results_media}, {options.graph_media};q=0.9"
+        data: dict[str, Any] = {"query": sparql, "default-graph-uri": options.default_graphs,
+                                "named-graph-uri": options.named_graphs}
+        try:
+            response = self._session.post(self.endpoints.query, data=data, timeout=timeout,
+                                          headers={"Accept": accept})
+        except requests.Timeout:
+            raise QueryTimeout(f"the store at {self.endpoints.query} did not answer within "
+                               f"{timeout:g} s") from None
+        except requests.ConnectionError as error:
+            raise KgError(f"cannot reach the store at {self.endpoints.query}: {error}") from None
+        if response.status_code == 400:
+            raise SyntaxError(response.text.strip()[:2000])
+        _raise_for(response, self.endpoints.query)
+        media = response.headers.get("Content-Type", "").split(";")[0].strip()
+        form = "graph" if media in GRAPH_FORMATS else "solutions"
+        rows = 0
+        if media == "application/sparql-results+json":
+            body = response.json()
+            form = "boolean" if "boolean" in body else "solutions"
+            rows = 1 if form == "boolean" else len(body["results"]["bindings"])
+        elif media not in RESULTS_FORMATS and media not in GRAPH_FORMATS:
+            raise KgError(f"the store at {self.endpoints.query} answered {media or 'no type'}")
+        return Answer(form, media, response.content, rows, False, self.version)
+
+    def count(self) -> int:
+        answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
+                            "{ GRAPH ?g { ?s ?p ?o } } }")
+        return int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
+
+    def put_graph(self, graph: str | None, data: bytes, media_type: str) -> None:
+        """Replace one graph (None: the default graph) with RDF in a media type."""
+        self._send_graph("PUT", graph, data, media_type)
+
+    def post_graph(self, graph: str | None, data: bytes, media_type: str) -> None:
+        """Add RDF in a media type to one graph (None: the default graph)."""
+        self._send_graph("POST", graph, data, media_type)
+
+    def delete_graph(self, graph: str | None) -> None:
+        """Drop one graph (None: empty the default graph); a graph already gone is fine."""
+        self._send_graph("DELETE", graph, b"", None)
+
+    def _send_graph(self, method: str, graph: str | None, data: bytes, media_type: str | None
+                    ) -> None:
+        params = {"graph": graph} if graph else {"default": ""}
+        headers = {"Content-Type": media_type} if media_type else {}
+        response = self._session.request(method, self.endpoints.store, params=params,
+                                         data=data, headers=headers, timeout=600)
+        if not (method == "DELETE" and response.status_code == 404):
+            _raise_for(response, self.endpoints.store)
+        self._writes += 1
+
+    def update(self, sparql: str) -> None:
+        response = self._session.post(self.endpoints.update, data=sparql.encode("utf-8"),
+                                      headers={"Content-Type": "application/sparql-update"},
+                                      timeout=600)
+        _raise_for(response, self.endpoints.update)
+        self._writes += 1
+
+    def load(self, path: Path, graph: str | None = None) -> None:
+        media = {".ttl": "text/turtle", ".nt": "application/n-triples"}.get(path.suffix)
+        if media is None:
+            raise KgError(f"{path}: load a .ttl or .nt file into one graph; push a dataset "
+                          "with `kg push`")
+        self.put_graph(graph, path.read_bytes(), media)
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def _raise_for(response: requests.Response, url: str) -> None:
+    if response.status_code >= 400:
+        raise KgError(f"the store at {url} answered {response.status_code}: "
+                      f"{response.text.strip()[:500]}")
+
+
+@backend("http")
+@backend("https")
+def open_remote(location: str, update: str | None = None, store: str | None = None,
+                token: str | None = None, **_: Any) -> RemoteStore:
+    """A remote store at its query URL; `update` and `store` URLs default to Oxigraph's."""
+    guessed = Endpoints.beside(location)
+    return RemoteStore(Endpoints(location, update or guessed.update, store or guessed.store),
+                       token)
