@@ -1,0 +1,102 @@
+"""The query page (server/ui.py) in a real browser against `kg serve`: examples, runs, offline."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.wait import WebDriverWait
+
+from kg.queries import read_queries
+from kg.rdf import PREFIXES
+
+from .conftest import open_page, requests_made
+
+EDITOR = ".yasqe .CodeMirror"
+RESULT_ROWS = ".yasr_results tbody tr"
+EXAMPLES = "#examples button[data-example]"
+
+# What the results table shows in each cell: the link of an IRI, else a literal's text without
+# the quotes YASR puts around it when a language or datatype follows (in a <sup>).
+SHOWN_CELLS = """
+return [...document.querySelectorAll(arguments[0])].map(row => [...row.cells].slice(1).map(cell => {
+  const iri = cell.querySelector(":scope > div > span > a.iri");
+  if (iri) return iri.getAttribute("href");
+  const literal = cell.querySelector(".nonIri");
+  if (!literal) return "";
+  const text = literal.firstChild.textContent;
+  return literal.querySelector("sup") ? text.slice(1, -1) : text;
+}));
+"""
+
+
+def editor_text(browser: WebDriver) -> str:
+    """The query in the editor (CodeMirror keeps its instance on its element)."""
+    return browser.execute_script("return arguments[0].CodeMirror.getValue()",
+                                  browser.find_element(By.CSS_SELECTOR, EDITOR))
+
+
+def foreign(urls: list[str], server: str) -> list[str]:
+    """The URLs not on the server (inline data: and blob: URLs are the page's own)."""
+    origin = urlsplit(server).netloc
+    return [url for url in urls
+            if urlsplit(url).scheme not in {"data", "blob"} and urlsplit(url).netloc != origin]
+
+
+def answer_over_http(server: str, sparql: str) -> list[tuple[str, ...]]:
+    """The rows of a SELECT query as the endpoint returns them, one value per variable."""
+    response = requests.post(f"{server}/sparql", data={"query": sparql}, timeout=30,
+                             headers={"Accept": "application/sparql-results+json"})
+    response.raise_for_status()
+    results = response.json()
+    variables = results["head"]["vars"]
+    return [tuple(("_:" if row[name]["type"] == "bnode" else "") + row[name]["value"]
+                  if name in row else "" for name in variables)
+            for row in results["results"]["bindings"]]
+
+
+def test_ui_page_opens_with_first_example_and_loads_nothing_from_outside(browser, server):
+    open_page(browser, f"{server}/", EDITOR)
+    assert editor_text(browser) == read_queries()[0].sparql
+    # Typing a class and a property is where YASQE's stock completers would ask the internet;
+    # an undeclared prefix of ours gets its PREFIX line from the project's table instead.
+    editor = browser.find_element(By.CSS_SELECTOR, EDITOR)
+    browser.execute_script("arguments[0].CodeMirror.setValue('')", editor)
+    editor.click()
+    browser.find_element(By.CSS_SELECTOR, f"{EDITOR} textarea").send_keys(
+        "SELECT * WHERE { ?state ckg:member ckr:armenia ; a ckg:Sta")
+    declaration = f"PREFIX ckr: <{PREFIXES['ckr']}>"
+    WebDriverWait(browser, 10).until(lambda driver: declaration in editor_text(driver),
+                                     f"typing ckr: did not add {declaration}")
+    urls = requests_made(browser)
+    assert f"{server}/" in urls
+    assert foreign(urls, server) == []
+
+
+def test_ui_example_runs_and_shows_the_graphs_rows(browser, server):
+    open_page(browser, f"{server}/", EDITOR)
+    # The second example, so that picking one (not the one loaded at start) is what is tested.
+    button = browser.find_elements(By.CSS_SELECTOR, EXAMPLES)[1]
+    [example] = [query for query in read_queries() if query.name == button.get_attribute(
+        "data-example")]
+    expected = answer_over_http(server, example.sparql)
+    assert expected, f"example {example.name} has no answer in the built graph"
+
+    button.click()
+    assert editor_text(browser) == example.sparql
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    WebDriverWait(browser, 30).until(
+        lambda driver: re.search(r"\d+ results?", driver.find_element(
+            By.CSS_SELECTOR, ".yasr_response_chip").text), "no results shown within 30 s")
+
+    summary = browser.find_element(By.CSS_SELECTOR, ".yasr_response_chip").text
+    assert int(re.search(r"(\d+) results?", summary).group(1)) == len(expected)
+    shown = [tuple(row) for row in browser.execute_script(SHOWN_CELLS, RESULT_ROWS)]
+    assert shown, "the results table shows no rows"
+    # A page of the table holds at most its page size; every row it shows is one of the answer's.
+    assert not Counter(shown) - Counter(expected)
+    assert foreign(requests_made(browser), server) == []
