@@ -7,10 +7,13 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import requests
+from rdflib import OWL, RDF, Graph
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.wait import WebDriverWait
 
+from kg import paths
 from kg.queries import read_queries
 from kg.rdf import PREFIXES
 
@@ -59,22 +62,40 @@ def answer_over_http(server: str, sparql: str) -> list[tuple[str, ...]]:
             for row in results["results"]["bindings"]]
 
 
-def test_ui_page_opens_with_first_example_and_loads_nothing_from_outside(browser, server):
+def test_ui_page_lists_the_examples_and_opens_with_the_first(browser, server):
     open_page(browser, f"{server}/", EDITOR)
-    assert editor_text(browser) == read_queries()[0].sparql
-    # Typing a class and a property is where YASQE's stock completers would ask the internet;
-    # an undeclared prefix of ours gets its PREFIX line from the project's table instead.
-    editor = browser.find_element(By.CSS_SELECTOR, EDITOR)
-    browser.execute_script("arguments[0].CodeMirror.setValue('')", editor)
-    editor.click()
-    browser.find_element(By.CSS_SELECTOR, f"{EDITOR} textarea").send_keys(
-        "SELECT * WHERE { ?state ckg:member ckr:armenia ; a ckg:Sta")
-    declaration = f"PREFIX ckr: <{PREFIXES['ckr']}>"
-    WebDriverWait(browser, 10).until(lambda driver: declaration in editor_text(driver),
-                                     f"typing ckr: did not add {declaration}")
+    queries = read_queries()
+    listed = [button.get_attribute("data-example")
+              for button in browser.find_elements(By.CSS_SELECTOR, EXAMPLES)]
+    assert listed == [query.name for query in queries]
+    assert editor_text(browser) == queries[0].sparql
     urls = requests_made(browser)
     assert f"{server}/" in urls
     assert foreign(urls, server) == []
+
+
+def test_ui_editor_completes_our_prefixes_and_classes(browser, server):
+    open_page(browser, f"{server}/", EDITOR)
+    editor = browser.find_element(By.CSS_SELECTOR, EDITOR)
+    browser.execute_script("arguments[0].CodeMirror.setValue('')", editor)
+    editor.click()
+    typing = browser.find_element(By.CSS_SELECTOR, f"{EDITOR} textarea")
+    # A property, then a class: where YASQE's stock completers would ask a service on the internet.
+    typing.send_keys("SELECT * WHERE { ?state ckg:member ckr:armenia ; a ckg:Sta")
+    declaration = f"PREFIX ckr: <{PREFIXES['ckr']}>"
+    WebDriverWait(browser, 10).until(lambda driver: declaration in editor_text(driver),
+                                     f"typing ckr: did not add {declaration}")
+    typing.send_keys(Keys.CONTROL, " ")
+    hints = WebDriverWait(browser, 10).until(
+        lambda driver: [hint.text for hint in driver.find_elements(By.CSS_SELECTOR,
+                                                                   ".CodeMirror-hint")],
+        "Ctrl+Space after 'a ckg:Sta' offered no classes")
+    ontology = Graph().parse(paths.ONTOLOGY_FILE)
+    ckg = str(PREFIXES["ckg"])
+    classes = {f"ckg:{term.removeprefix(ckg)}" for term in ontology.subjects(RDF.type, OWL.Class)
+               if term.startswith(f"{ckg}Sta")}
+    assert set(hints) == classes
+    assert foreign(requests_made(browser), server) == []
 
 
 def test_ui_example_runs_and_shows_the_graphs_rows(browser, server):
