@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -172,10 +173,12 @@ def browser() -> Iterator[WebDriver]:
 
 
 def open_page(browser: WebDriver, url: str, ready: str, seconds: float = 20) -> None:
-    """Load `url` and wait until an element matches the CSS selector `ready`.
+    """Load `url` afresh and wait until an element matches the CSS selector `ready`.
 
     The request log is emptied first, so `requests_made` then lists this page's requests.
     """
+    # From a blank page: a URL differing from the open one only after '#' would not reload it.
+    browser.get("about:blank")
     requests_made(browser)
     browser.get(url)
     WebDriverWait(browser, seconds).until(
@@ -189,3 +192,9 @@ def requests_made(browser: WebDriver) -> list[str]:
                 for entry in browser.get_log("performance"))
     return [message["params"]["request"]["url"] for message in messages
             if message["method"] == "Network.requestWillBeSent"]
+
+
+def foreign(urls: list[str], server: str) -> list[str]:
+    """The URLs not on the server (inline data: and blob: URLs are the page's own)."""
+    return [url for url in urls if urlsplit(url).scheme not in {"data", "blob"}
+            and urlsplit(url).netloc != urlsplit(server).netloc]
