@@ -25,28 +25,25 @@
 
   // Classes and properties complete from this graph (its ontology and the terms its data uses),
   // asked once per editor, instead of the stock completers' service on the internet (LOV).
-  const terms = (sparql) => fetch(endpoint, {
-    method: "POST",
-    headers: { Accept: "application/sparql-results+json" },
-    body: new URLSearchParams({ query: sparql }),
-  }).then((response) => response.json())
-    .then((results) => results.results.bindings.map((row) => row.term.value));
+  function completeTermsFrom(name, sparql) {
+    Yasgui.Yasqe.forkAutocompleter(name, {
+      name: name,
+      bulk: true,
+      persistenceId: null,
+      get: () => fetch(endpoint, {
+        method: "POST",
+        headers: { Accept: "application/sparql-results+json" },
+        body: new URLSearchParams({ query: sparql }),
+      }).then((response) => response.json())
+        .then((results) => results.results.bindings.map((row) => row.term.value)),
+    });
+  }
   const owl = "http://www.w3.org/2002/07/owl#";
-  Yasgui.Yasqe.forkAutocompleter("class", {
-    name: "class",
-    bulk: true,
-    persistenceId: null,
-    get: () => terms(`SELECT DISTINCT ?term WHERE {
-      { ?term a <${owl}Class> } UNION { [] a ?term } FILTER isIRI(?term) }`),
-  });
-  Yasgui.Yasqe.forkAutocompleter("property", {
-    name: "property",
-    bulk: true,
-    persistenceId: null,
-    get: () => terms(`SELECT DISTINCT ?term WHERE {
-      { ?term a ?kind VALUES ?kind { <${owl}ObjectProperty> <${owl}DatatypeProperty>
-        <${owl}AnnotationProperty> } } UNION { [] ?term [] } }`),
-  });
+  completeTermsFrom("class", `SELECT DISTINCT ?term WHERE {
+    { ?term a <${owl}Class> } UNION { [] a ?term } FILTER isIRI(?term) }`);
+  completeTermsFrom("property", `SELECT DISTINCT ?term WHERE {
+    { ?term a ?kind VALUES ?kind { <${owl}ObjectProperty> <${owl}DatatypeProperty>
+      <${owl}AnnotationProperty> } } UNION { [] ?term [] } }`);
 
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     // Nothing kept in the browser's storage: every visit starts from the examples.
