@@ -1,4 +1,4 @@
-"""The query page at /: YASGUI on this server's own /sparql, with the competency questions as examples.
+"""The query page at /: YASGUI on this server's /sparql, the competency questions as examples.
 
 YASGUI's bundle comes from npm (`make setup` runs `npm ci`) and is served from node_modules by
 this blueprint, so the page loads nothing from outside the server and works offline.
@@ -24,9 +24,10 @@ YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
 def query_page() -> Response | str:
     missing = [name for name in YASGUI_FILES if not (paths.YASGUI_DIR / name).is_file()]
     if missing:
-        return Response(f"The query page needs YASGUI, which is not installed ({', '.join(missing)} "
-                        f"missing from {paths.YASGUI_DIR}): run `make setup` (it runs `npm ci`). "
-                        "The endpoint itself answers at /sparql.\n", 503, mimetype="text/plain")
+        return Response(f"The query page needs YASGUI, which is not installed "
+                        f"({', '.join(missing)} missing from {paths.YASGUI_DIR}): run `make setup` "
+                        "(it runs `npm ci`). The endpoint itself answers at /sparql.\n", 503,
+                        mimetype="text/plain")
     return render_template(
         "query.html",
         examples=[asdict(query) for query in read_queries()],
