@@ -62,12 +62,20 @@
   const list = document.getElementById("examples");
   const buttons = [...list.querySelectorAll("button[data-example]")];
 
-  function loadExample(name) {
-    yasgui.getTab().setQuery(examples.get(name).sparql);
+  function highlightExample(name) {
     for (const button of buttons) {
       button.toggleAttribute("aria-current", button.dataset.example === name);
     }
   }
+
+  function loadExample(name) {
+    yasgui.getTab().setQuery(examples.get(name).sparql);
+    highlightExample(name);
+  }
+
+  // The highlighted example is the one in the tab on show; another tab may hold anything.
+  yasgui.on("tabSelect", () => highlightExample(null));
+  yasgui.on("tabAdd", () => highlightExample(null));
 
   list.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-example]");
