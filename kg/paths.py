@@ -33,6 +33,8 @@ LEXICONS_DIR = PROJECT_ROOT / "lexicons"
 DATES_LEXICON = LEXICONS_DIR / "dates.yaml"
 GOLD_DIR = PROJECT_ROOT / "tests" / "gold"
 CONTRIBUTIONS_DIR = PROJECT_ROOT / "contributions"
+# The query page's YASGUI, installed from npm by `make setup` (package.json): its built bundle.
+YASGUI_DIR = PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 BUILD_DIR = Path(os.environ.get("KG_BUILD_DIR", PROJECT_ROOT / "build"))
 
 

@@ -70,8 +70,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from server.ops import blueprint as ops
     from server.pages import blueprint as pages
     from server.sparql import blueprint as sparql
+    from server.ui import blueprint as ui
 
-    for blueprint in (sparql, gsp, describe, ops, pages):
+    for blueprint in (sparql, gsp, describe, ops, pages, ui):
         app.register_blueprint(blueprint)
     install(app)
     if app.config["RELOAD_SECONDS"] and store.transactional:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -10,10 +11,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from rdflib import Graph
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.wait import WebDriverWait
 
 from kg import paths
 from kg.build import BuildReport, build
@@ -25,6 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared"
 KG = [sys.executable, "-m", "kg.cli"]
+# Debian's Chromium and its matching driver (`make system` installs both): given explicitly, so
+# Selenium never looks for, or downloads, a browser or driver of its own.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
 @pytest.fixture(scope="session")
@@ -136,3 +147,54 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float
             pass
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[WebDriver]:
+    """Headless Chromium under Debian's chromedriver, logging every request its pages make."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    # --no-sandbox: Chromium refuses to start as root (CI's user) with its sandbox on.
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--window-size=1400,1000"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    try:
+        driver = webdriver.Chrome(
+            options=options, service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)))
+    except WebDriverException as error:
+        pytest.skip(f"headless Chromium ({CHROMIUM}, driver {CHROMEDRIVER}) could not start: "
+                    f"{error.msg}; install Debian's chromium and chromium-driver (`make system` "
+                    "as root)")
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def open_page(browser: WebDriver, url: str, ready: str, seconds: float = 20) -> None:
+    """Load `url` afresh and wait until an element matches the CSS selector `ready`.
+
+    The request log is emptied first, so `requests_made` then lists this page's requests.
+    """
+    # From a blank page: a URL differing from the open one only after '#' would not reload it.
+    browser.get("about:blank")
+    requests_made(browser)
+    browser.get(url)
+    WebDriverWait(browser, seconds).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, ready),
+        f"nothing matched {ready!r} on {url} within {seconds} s")
+
+
+def requests_made(browser: WebDriver) -> list[str]:
+    """The URLs the browser requested since this was last asked (documents, assets, fetches)."""
+    messages = (json.loads(entry["message"])["message"]
+                for entry in browser.get_log("performance"))
+    return [message["params"]["request"]["url"] for message in messages
+            if message["method"] == "Network.requestWillBeSent"]
+
+
+def foreign(urls: list[str], server: str) -> list[str]:
+    """The URLs not on the server (inline data: and blob: URLs are the page's own)."""
+    return [url for url in urls if urlsplit(url).scheme not in {"data", "blob"}
+            and urlsplit(url).netloc != urlsplit(server).netloc]
