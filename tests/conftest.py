@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -117,6 +118,40 @@ def server(built: BuildReport, build_dir: Path, tmp_path_factory: pytest.TempPat
            ) -> Iterator[str]:
     """The read-only endpoint serving the session's build; yields its URL."""
     with serving(build_dir, tmp_path_factory.mktemp("store")) as url:
+        yield url
+
+
+@contextmanager
+def oxigraph_serving(location: Path, *data: Path) -> Iterator[str]:
+    """Oxigraph server (PyPI `oxigraph`) on a free port of 127.0.0.1, its store at `location`
+    loaded with the RDF files `data` first; yields its base URL (/query, /update, /store).
+
+    Skips the test, naming what is missing, where the `oxigraph` command is not installed.
+    """
+    command = shutil.which("oxigraph", path=str(Path(sys.executable).parent))
+    if command is None:
+        pytest.skip("Oxigraph server is not installed: `pip install oxigraph` (a dev dependency)")
+    for path in data:
+        subprocess.run([command, "load", "--location", str(location), "--file", str(path)],
+                       check=True, capture_output=True, timeout=300)
+    port = free_port()
+    log = location.with_suffix(".log")
+    with log.open("w") as output:
+        process = subprocess.Popen([command, "serve", "--location", str(location), "--bind",
+                                    f"127.0.0.1:{port}"], stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/query?query=ASK%7B%7D", process, log)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path) -> Iterator[str]:
+    """An empty Oxigraph server of the test's own; yields its base URL."""
+    with oxigraph_serving(tmp_path / "oxigraph") as url:
         yield url
 
 
