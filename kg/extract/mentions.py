@@ -24,7 +24,11 @@ ARTICLES = {"the", "a", "an"}
 
 @dataclass(frozen=True)
 class Mention:
-    """An entity named at body[start:end]: its node, class, and registry key (None if new)."""
+    """An entity named at body[start:end]: its node, class, and registry key (None if new).
+
+    `reference` marks a description standing for an entity named before it ("the region"),
+    resolved by kg/extract/references.py rather than named.
+    """
 
     node: URIRef
     type: str
@@ -32,6 +36,7 @@ class Mention:
     end: int
     key: str | None
     name: str
+    reference: bool = False
 
     @property
     def linked(self) -> bool:

@@ -2,7 +2,8 @@
 
 Confidence of an event's evidence (what the number means): 0.9 when the trigger and every role
 came from direct dependencies of the trigger word; 0.75 when a role was taken from a
-neighbouring verb or clause (a shared subject, "stationed in" in a relative clause); times 0.8
+neighbouring verb or clause (a shared subject, "stationed in" in a relative clause) or is a
+description standing for an entity named before ("left the region"); times 0.8
 when a role is a new entity the registry does not know. `kg evaluate` measures how these
 bands hold against the gold standard.
 """
@@ -69,8 +70,9 @@ def event_triples(event: EventMention, state: DocumentState, date: bool
 
 
 def confidence(event: EventMention) -> float:
-    score = 0.75 if event.inferred else 0.9
-    if any(not m.linked for mentions in event.roles.values() for m in mentions):
+    mentions = [m for values in event.roles.values() for m in values]
+    score = 0.75 if event.inferred or any(m.reference for m in mentions) else 0.9
+    if any(not m.linked for m in mentions):
         score *= 0.8
     return round(score, 2)
 
