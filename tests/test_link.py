@@ -16,11 +16,13 @@ from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 from rdflib import OWL, RDFS, Graph, URIRef
 
 from kg import iris, paths
+from kg.entities import entity_triples
 from kg.errors import ConfigError, InputError
 from kg.link.cache import read_cache
 from kg.link.client import USER_AGENT, EndpointUnavailable, WikidataClient, retry_after
@@ -30,6 +32,8 @@ from kg.link.links import read_links
 from kg.link.settings import LinkSettings, read_settings
 from kg.registry import Registry, read_registry
 from kg.vocab import CKG, WD
+from server import DEFAULTS
+from server.guard import Refused, check_query
 
 from .conftest import DATA, oxigraph_serving, run_kg
 
@@ -307,3 +311,30 @@ def test_kg_link_command_links_caches_and_reruns_offline(wikidata, tmp_path):
     bad = run_kg("link", "--offline", "--cache", str(BAD / "malformed-line.jsonl"),
                  "--links", str(tmp_path / "links.yaml"))
     assert bad.returncode == 1 and "malformed-line.jsonl:2:" in bad.stderr
+
+
+FEDERATED = paths.QUERIES_DIR / "federated" / "csto-members-per-wikidata.rq"
+
+
+def test_federated_example_passes_the_endpoints_service_guard():
+    sparql = FEDERATED.read_text(encoding="utf-8")
+    check_query(sparql, DEFAULTS["SERVICE_ALLOWLIST"])  # allowed by default: no Refused
+    with pytest.raises(Refused, match="not allowed"):
+        check_query(sparql, ["https://example.org/sparql"])
+
+
+def test_federated_example_joins_the_graph_with_a_wikidata_shaped_service(registry, wikidata):
+    """The example's own text, its SERVICE pointed at the fixture server, run by pyoxigraph
+    (the endpoint's engine) over the test documents and the registry's links."""
+    store = ox.Store()
+    store.load(path=str(FIXTURE / "claims.trig"), format=ox.RdfFormat.TRIG)
+    for subject, predicate, obj in (t for e in registry for t in entity_triples(e)
+                                    if t[1] == OWL.sameAs):
+        store.add(ox.Quad(ox.NamedNode(subject), ox.NamedNode(predicate), ox.NamedNode(obj)))
+    sparql = FEDERATED.read_text(encoding="utf-8").replace(DEFAULTS["SERVICE_ALLOWLIST"][0],
+                                                            wikidata)
+    rows = {(s["item"].value, s["state"].value if s["state"] else None,
+             s["status"].value if s["status"] else None)
+            for s in store.query(sparql, use_default_graph_as_union=True)}
+    assert rows == {(str(WD.Q399), str(iris.entity("armenia")), str(CKG.Frozen)),
+                    (str(WD.Q159), str(iris.entity("russia")), None)}
