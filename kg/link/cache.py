@@ -9,13 +9,11 @@ is an answer too (nothing matched). Lines are written sorted by key, so a refres
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.link.client import Binding
-
-FIELDS = ("key", "endpoint", "retrieved", "sparql", "rows")
 
 
 @dataclass(frozen=True)
@@ -27,6 +25,9 @@ class Answer:
     retrieved: str
     sparql: str
     rows: list[Binding]
+
+
+FIELDS = tuple(f.name for f in fields(Answer))  # a cache line has exactly these
 
 
 class Cache:

@@ -9,7 +9,7 @@ was chosen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,8 +30,6 @@ HEADER = """\
 # `review`, or to overrule a link, put the QID into registry/entities.yaml instead; the registry
 # wins over this file. README "Linking to Wikidata" explains the scores.
 """
-LINK_FIELDS = ("wikidata", "score", "matched", "endpoint", "retrieved")
-
 
 @dataclass(frozen=True)
 class Link:
@@ -41,6 +39,9 @@ class Link:
     matched: str
     endpoint: str
     retrieved: str
+
+
+LINK_FIELDS = tuple(f.name for f in fields(Link) if f.name != "key")  # the file's fields
 
 
 def read_links(path: Path) -> dict[str, Link]:
