@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-from rdflib import OWL, RDFS, Graph, URIRef
+from rdflib import OWL, RDFS, Dataset, Graph, URIRef
 
 from kg import iris, paths
 from kg.entities import entity_triples
@@ -30,7 +30,9 @@ from kg.link.enrich import PQ, PS, WDT, P
 from kg.link.linking import LinkFiles, LinkReport, link_registry, wikidata_triples
 from kg.link.links import read_links
 from kg.link.settings import LinkSettings, read_settings
+from kg.rdf import write_dataset
 from kg.registry import Registry, read_registry
+from kg.validate import Context, validate_files
 from kg.vocab import CKG, WD
 from server import DEFAULTS
 from server.guard import Refused, check_query
@@ -338,3 +340,18 @@ def test_federated_example_joins_the_graph_with_a_wikidata_shaped_service(regist
             for s in store.query(sparql, use_default_graph_as_union=True)}
     assert rows == {(str(WD.Q399), str(iris.entity("armenia")), str(CKG.Frozen)),
                     (str(WD.Q159), str(iris.entity("russia")), None)}
+
+
+def test_links_and_wikidata_graphs_pass_the_build_validation(registry, settings, wikidata,
+                                                              tmp_path):
+    run(registry, settings, tmp_path, WikidataClient(wikidata))
+    links, facts = wikidata_triples(registry, tmp_path / "links.yaml",
+                                    read_cache(tmp_path / "cache.jsonl"))
+    dataset = Dataset()
+    for name, triples in ((iris.LINKS_GRAPH, links), (iris.WIKIDATA_GRAPH, facts)):
+        graph = dataset.graph(name)
+        for triple in triples:
+            graph.add(triple)
+    trig = tmp_path / "wikidata.trig"
+    write_dataset(dataset, trig)
+    assert validate_files([trig], Context.from_repository(), reason=True) == []

@@ -25,6 +25,9 @@ def render_report(report: LinkReport) -> str:
     if report.unasked:
         lines.append(f"not asked: no answer and no cache entry ({len(report.unasked)}):")
         lines += [f"  {entity.key}" for entity in report.unasked]
+    if report.unanswered:
+        lines.append(f"{len(report.unanswered)} question(s) without an answer (offline or the "
+                     "endpoint unavailable, and not in the cache): rerun with network")
     if report.disagreements is not None:
         lines.append(f"documents and Wikidata disagree ({len(report.disagreements)}):")
         lines += ["  " + str(d).replace("\n", "\n  ") for d in report.disagreements]
