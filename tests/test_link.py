@@ -209,8 +209,8 @@ def stand_in(answer) -> Iterator[tuple[str, list[dict[str, str]]]]:
         server.server_close()
 
 
-def too_many_requests(handler: BaseHTTPRequestHandler, seconds: str) -> None:
-    handler.send_response(429)
+def too_many_requests(handler: BaseHTTPRequestHandler, seconds: str, status: int = 429) -> None:
+    handler.send_response(status)
     handler.send_header("Retry-After", seconds)
     handler.send_header("Content-Length", "0")
     handler.end_headers()
@@ -241,10 +241,11 @@ def test_client_waits_as_retry_after_says_then_gets_the_answer(registry, setting
     assert len(seen) - 1 < names  # names went in batches (VALUES), not one request each
 
 
-def test_client_gives_up_on_endless_429_and_reports_it():
+@pytest.mark.parametrize("status", [429, 503])
+def test_client_gives_up_on_endless_throttling_and_reports_it(status):
     waits = Waits()
-    with (stand_in(lambda handler, number: too_many_requests(handler, "2")) as (url, seen),
-          pytest.raises(EndpointUnavailable, match="HTTP 429")):
+    with (stand_in(lambda handler, number: too_many_requests(handler, "2", status)) as (url, seen),
+          pytest.raises(EndpointUnavailable, match=f"HTTP {status}")):
         WikidataClient(url, 5, tries=3, sleep=waits).select("ASK {}")
     assert waits == [2.0, 2.0] and len(seen) == 3
 
