@@ -22,7 +22,10 @@ from kg import __version__, iris, paths
 from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InvalidGraph, ToolMissing
+from kg.link.cache import read_cache
+from kg.link.linking import wikidata_triples
 from kg.pipeline import PlannedStage, read_plan, run_document, run_documents
+from kg.provenance import Triple
 from kg.rdf import write_dataset
 from kg.reconcile import reconcile_events
 from kg.registry import Registry, read_registry
@@ -55,12 +58,16 @@ class Sources:
     registry: Registry
     stages: list[PlannedStage]
     ontology: Graph
+    # The links graph and the Wikidata graph, from registry/wikidata-*.{yaml,jsonl} (kg/link/).
+    wikidata: tuple[list[Triple], list[Triple]] = ([], [])
 
 
 def read_sources() -> Sources:
     """Read and check every input of a build; raises on the first bad file."""
-    return Sources(read_corpus(paths.CORPUS_DIR), read_registry(paths.REGISTRY_FILE),
-                   read_plan(paths.PIPELINE_FILE), read_ontology())
+    registry = read_registry(paths.REGISTRY_FILE)
+    wikidata = wikidata_triples(registry, paths.WIKIDATA_LINKS, read_cache(paths.WIKIDATA_CACHE))
+    return Sources(read_corpus(paths.CORPUS_DIR), registry, read_plan(paths.PIPELINE_FILE),
+                   read_ontology(), wikidata)
 
 
 def assemble(sources: Sources, progress: Progress | None = None) -> Dataset:
@@ -69,6 +76,8 @@ def assemble(sources: Sources, progress: Progress | None = None) -> Dataset:
     _add(dataset, iris.ONTOLOGY_GRAPH, sources.ontology)
     by_key = {document.key: document for document in sources.corpus}
     _add(dataset, iris.REGISTRY_GRAPH, registry_triples(sources.registry, by_key))
+    _add(dataset, iris.LINKS_GRAPH, sources.wikidata[0])
+    _add(dataset, iris.WIKIDATA_GRAPH, sources.wikidata[1])
     task = progress.add_task("extracting", total=len(sources.corpus)) if progress else None
     # Documents' graphs are built apart and joined to the dataset at the end: rdflib's memory
     # store answers a pattern inside one named graph by scanning every graph's matches.

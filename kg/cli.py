@@ -171,6 +171,55 @@ def evaluate(gold: Path, details: bool) -> None:
 
 
 @main.command()
+@click.option("--endpoint", envvar="KG_WIKIDATA_ENDPOINT",
+              help="The Wikidata SPARQL endpoint to ask (default: config/wikidata.yaml's, "
+              "https://query.wikidata.org/sparql).")
+@click.option("--refresh", is_flag=True,
+              help="Ask again instead of using cached answers, and verify the registry's QIDs.")
+@click.option("--check", is_flag=True,
+              help="Also list where the built graph (or --data) and Wikidata disagree.")
+@click.option("--threshold", type=click.FloatRange(0, 1),
+              help="Lowest score that becomes a link (default: config/wikidata.yaml's).")
+@click.option("--data", type=click.Path(path_type=Path, dir_okay=False),
+              help="The graph --check reads (default: the current build's dataset.nq).")
+@click.option("--cache", type=click.Path(path_type=Path, dir_okay=False),
+              default=paths.WIKIDATA_CACHE, show_default="registry/wikidata-cache.jsonl",
+              help="The file of Wikidata answers (JSON lines).")
+@click.option("--links", type=click.Path(path_type=Path, dir_okay=False),
+              default=paths.WIKIDATA_LINKS, show_default="registry/wikidata-links.yaml",
+              help="The file of links chosen and entities left for review.")
+@click.option("--offline", is_flag=True, help="Ask nothing: use the cache only.")
+@reports_errors
+def link(endpoint: str | None, refresh: bool, check: bool, threshold: float | None,
+         data: Path | None, cache: Path, links: Path, offline: bool) -> None:
+    """Link registry entities to Wikidata items (owl:sameAs), caching every answer.
+
+    Entities without a QID get candidates by name, type and context, scored; the best above the
+    threshold is linked, ambiguous ones are listed for review. Facts about linked items are
+    fetched for the Wikidata graph that `kg build` makes from the cache.
+    """
+    from kg.link.client import WikidataClient
+    from kg.link.linking import LinkFiles, link_registry
+    from kg.link.render import render_report
+    from kg.link.settings import read_settings
+    from kg.registry import read_registry
+
+    settings = read_settings(paths.WIKIDATA_SETTINGS)
+    client = None if offline else WikidataClient(endpoint or settings.endpoint,
+                                                 settings.timeout, settings.tries)
+    with stderr.status(f"linking with {client.endpoint if client else 'the cache only'}"):
+        report = link_registry(read_registry(paths.REGISTRY_FILE), settings,
+                               LinkFiles(links, cache), client,
+                               refresh=refresh, threshold=threshold,
+                               check=(data or paths.current_build() / "dataset.nq") if check
+                               else None)
+    click.echo(render_report(report), nl=False)
+    if report.unavailable:
+        stderr.print(f"warning: {report.unavailable}; {len(report.unanswered)} question(s) "
+                     "without an answer, left as they were (rerun later)")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="KG_HOST",
               help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, envvar="KG_PORT", type=int,

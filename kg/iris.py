@@ -16,6 +16,8 @@ from kg.vocab import CKR
 
 ONTOLOGY_GRAPH = CKR["graph/ontology"]
 REGISTRY_GRAPH = CKR["graph/registry"]
+LINKS_GRAPH = CKR["graph/links"]  # owl:sameAs chosen by `kg link`, with how each was chosen
+WIKIDATA_GRAPH = CKR["graph/wikidata"]  # facts fetched from Wikidata, with their retrieval
 
 
 def entity(key: str) -> URIRef:
@@ -103,6 +105,16 @@ def quantity(value: object, unit: str, approximate: bool, of: list[URIRef],
     if of:
         return CKR[f"quantity/{_digest(value, unit, approximate, *sorted(map(str, of)))}"]
     return CKR[f"quantity/{_digest(document_key, *span)}"]
+
+
+def wikidata_link(key: str) -> URIRef:
+    """How the registry entity `key` was linked to Wikidata (one link per entity)."""
+    return CKR[f"wikidata-link/{key}"]
+
+
+def wikidata_answer(cache_key: str) -> URIRef:
+    """One cached Wikidata answer, from its cache key ("facts:Q399")."""
+    return CKR[f"wikidata-answer/{_digest(cache_key)}"]
 
 
 def _digest(*parts: object) -> str:

@@ -22,7 +22,7 @@ from kg.vocab import CKG
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 FIELDS = ("type", "label", "variants", "wikidata", "located_in", "force_of", "border_of",
-          "description", "evidence")
+          "country", "description", "evidence")
 # The classes an entry may have; the events among them need curated evidence.
 EVENT_TYPES = frozenset({"Event", "Deployment", "Withdrawal", "Reinforcement", "Meeting",
                          "MilitaryOperation", "War", "Capture", "MembershipChange"})
@@ -55,6 +55,7 @@ class Entity:
     located_in: str | None = None
     force_of: str | None = None
     border_of: tuple[str, ...] = ()
+    country: str | None = None  # a person's country: context for Wikidata linking
     description: str | None = None
     evidence: tuple[CuratedQuote, ...] = ()
 
@@ -149,7 +150,7 @@ def _read_entity(key_node: yaml.Node, value_node: yaml.Node, path: Path) -> Enti
         key=key, type=data["type"], label=data["label"].strip(), line=line,
         variants=tuple(_strings(data, "variants", key, path, lines)),
         wikidata=wikidata, located_in=data.get("located_in"), force_of=data.get("force_of"),
-        border_of=tuple(_strings(data, "border_of", key, path, lines)),
+        country=data.get("country"), border_of=tuple(_strings(data, "border_of", key, path, lines)),
         description=data.get("description"), evidence=evidence,
     )
     if entity.needs_evidence and not entity.evidence:
@@ -179,7 +180,8 @@ def _strings(data: dict, name: str, key: str, path: Path, lines: dict[str, int])
 
 def _check_references(registry: Registry) -> None:
     for entity in registry:
-        targets = [("located_in", entity.located_in), ("force_of", entity.force_of)]
+        targets = [("located_in", entity.located_in), ("force_of", entity.force_of),
+                   ("country", entity.country)]
         targets += [("border_of", key) for key in entity.border_of]
         for name, target in targets:
             if target is not None and target not in registry.entities:
