@@ -282,8 +282,11 @@ def conformance(url: str, manifests: Path, update_url: str | None, store_url: st
     """
     from kg.conformance import RENDERERS, Endpoint, Verdict, read_manifests, run_conformance
 
-    outcomes = run_conformance(read_manifests(manifests),
-                               Endpoint(url, update_url, store_url, token, timeout))
+    cases = read_manifests(manifests)
+    endpoint = Endpoint(url, update_url, store_url, token, timeout)
+    with stderr.status(f"running {len(cases)} tests against {url}") as status:
+        outcomes = run_conformance(cases, endpoint, lambda outcome: status.update(
+            f"{outcome.verdict}: {outcome.name}"))
     output.write(RENDERERS[output_format](outcomes))
     sys.exit(1 if any(outcome.verdict is Verdict.FAILED for outcome in outcomes) else 0)
 

@@ -14,7 +14,7 @@ import http
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
@@ -251,8 +251,10 @@ def _list(graph: Graph, head: Node | None) -> list[Node]:
 # Running them
 
 
-def run_conformance(cases: list[Case], endpoint: Endpoint) -> list[Outcome]:
-    """Run each test against the endpoint, in order; raises KgError when it does not answer."""
+def run_conformance(cases: list[Case], endpoint: Endpoint,
+                    progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Run each test against the endpoint, in order, telling `progress` each outcome; raises
+    KgError when the endpoint does not answer a query at all."""
     probe = _join(endpoint.query, "?query=ASK%20%7B%7D")
     try:
         reply = _send("GET", probe, {}, None, endpoint.timeout)
@@ -261,7 +263,12 @@ def run_conformance(cases: list[Case], endpoint: Endpoint) -> list[Outcome]:
     if not 200 <= reply.status < 300:
         raise KgError(f"{endpoint.query} answers GET ?query=ASK{{}} with {_describe(reply)}: "
                       "is it the query endpoint's URL?")
-    return [run_case(case, endpoint) for case in cases]
+    outcomes = []
+    for case in cases:
+        outcomes.append(run_case(case, endpoint))
+        if progress is not None:
+            progress(outcomes[-1])
+    return outcomes
 
 
 def run_case(case: Case, endpoint: Endpoint) -> Outcome:

@@ -13,12 +13,14 @@ import pytest
 from kg.conformance import (
     Endpoint,
     Expected,
+    Outcome,
     Reply,
     Verdict,
     accepts,
     check_reply,
     is_update,
     read_manifests,
+    render_text,
     run_conformance,
     same_content_type,
     target_url,
@@ -186,3 +188,14 @@ def test_check_reply_compares_graphs_up_to_blank_nodes():
     assert differs.startswith("the graph differs from the expected one: 1 triple(s) missing, "
                               "1 unexpected")
 
+
+
+def test_render_text_gives_each_reason_and_the_count():
+    outcomes = [Outcome(PROTOCOL + "query_get", "query via GET", "SPARQL Protocol",
+                        Verdict.PASSED),
+                Outcome(GSP + "put_get_default", "PUT/GET", "GSP", Verdict.FAILED, "status 500")]
+    assert render_text(outcomes) == (
+        "PASSED  protocol#query_get: query via GET\n"
+        "FAILED  http-rdf-update#put_get_default: PUT/GET\n"
+        "        status 500\n"
+        "2 tests: 1 passed, 1 failed, 0 skipped\n")
