@@ -305,6 +305,42 @@ def push(url: str, gsp: str | None, token: str | None, data: Path | None) -> Non
 
 
 @main.command()
+@click.argument("url")
+@click.option("--manifests", type=click.Path(path_type=Path, exists=True), required=True,
+              envvar="KG_W3C_MANIFESTS", help="Folder of the W3C test manifests (each "
+              "manifest.ttl under it is run), or one manifest file.")
+@click.option("--update", "update_url", help="The update endpoint (default: URL itself).")
+@click.option("--gsp", "store_url", help="The Graph Store Protocol endpoint (without it, "
+              "its tests are skipped).")
+@click.option("--token", envvar="KG_CONFORMANCE_TOKEN", help="Bearer token sent with every "
+              "request (a writer's, for our endpoint).")
+@click.option("--timeout", default=30.0, show_default=True, type=float,
+              help="Seconds to wait for each answer.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit"]),
+              default="text", show_default=True, help="How results are written.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              show_default=True, help="Where results go ('-' is stdout).")
+@reports_errors
+def conformance(url: str, manifests: Path, update_url: str | None, store_url: str | None,
+                token: str | None, timeout: float, output_format: str, output: Any) -> None:
+    """Run the W3C SPARQL 1.1 Protocol and Graph Store Protocol tests against an endpoint.
+
+    URL is the query endpoint, ours or any other. The tests write and clear graphs (CLEAR ALL,
+    DROP ALL): aim them at a scratch store. Exit 0 when none fails, 1 when some fail, 2 when
+    they could not run.
+    """
+    from kg.conformance import RENDERERS, Endpoint, Verdict, read_manifests, run_conformance
+
+    cases = read_manifests(manifests)
+    endpoint = Endpoint(url, update_url, store_url, token, timeout)
+    with stderr.status(f"running {len(cases)} tests against {url}") as status:
+        outcomes = run_conformance(cases, endpoint, lambda outcome: status.update(
+            f"{outcome.verdict}: {outcome.name}"))
+    output.write(RENDERERS[output_format](outcomes))
+    sys.exit(1 if any(outcome.verdict is Verdict.FAILED for outcome in outcomes) else 0)
+
+
+@main.command()
 @click.argument("name")
 @click.option("--writers", "writers_file", type=click.Path(path_type=Path, dir_okay=False),
               envvar="KG_WRITERS_FILE", default=Path("writers.yaml"), show_default=True,
