@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -294,4 +295,26 @@ def test_resource_page_in_a_browser_leads_to_other_resources(browser, server):
         lambda driver: driver.find_element(By.TAG_NAME, "h1").text == owner["label"]["value"],
         f"following the link did not open {owner['label']['value']}'s page")
     assert "/resource/" in browser.current_url
+    assert foreign(requests_made(browser), server) == []
+
+
+def test_resource_iris_in_query_results_open_their_pages(browser, server):
+    sparql = PREFIXES + f"SELECT ?force WHERE {{ BIND(<{resource_iri(FORCE)}> AS ?force) }}"
+    open_page(browser, f"{server}/#{urlencode({'query': sparql})}", ".yasr_results a.iri")
+    link = browser.find_element(By.CSS_SELECTOR, ".yasr_results a.iri")
+    assert link.get_attribute("href") == resource_iri(FORCE)  # the IRI stays, for copying
+    query_page = browser.current_window_handle
+    link.click()
+    WebDriverWait(browser, 20).until(lambda driver: len(driver.window_handles) == 2,
+                                     "clicking a ckr: IRI opened no page")
+    browser.switch_to.window(next(handle for handle in browser.window_handles
+                                  if handle != query_page))
+    try:
+        WebDriverWait(browser, 20).until(
+            lambda driver: driver.find_elements(By.CSS_SELECTOR, ".timeline .event"),
+            "the resource's page did not show its timeline")
+        assert browser.current_url == f"{server}/resource/{FORCE}?format=html"
+    finally:
+        browser.close()
+        browser.switch_to.window(query_page)
     assert foreign(requests_made(browser), server) == []
