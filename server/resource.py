@@ -42,7 +42,7 @@ blueprint = Blueprint("resource", __name__)
 
 
 @blueprint.route("/resource/<path:path>")
-def resource(path: str) -> Response | str:
+def resource(path: str) -> Response:
     format_name = request.args.get("format")
     media = choose_media(request.accept_mimetypes, format_name)
     iri = resource_iri(path)
@@ -51,10 +51,10 @@ def resource(path: str) -> Response | str:
     if format_name is None:
         if not _described(iri):
             return _not_found(path, media)
-        response = Response(f"See {FORMAT_OF[media]} description\n", 303, mimetype="text/plain")
-        response.headers["Location"] = url_for("resource.resource", path=path,
-                                               format=FORMAT_OF[media])
-        response.headers["Vary"] = "Accept"
+        location = url_for("resource.resource", path=path, format=FORMAT_OF[media])
+        response = Response(f"{iri} is described at {location}\n", 303, mimetype="text/plain")
+        response.headers["Location"] = location
+        response.vary.add("Accept")
         return response
     if media == HTML:
         return _page(path, iri)
@@ -63,6 +63,8 @@ def resource(path: str) -> Response | str:
         return _not_found(path, media)
     response = Response(answer.body, 200, content_type=f"{media}; charset=utf-8")
     response.headers["X-KG-Store-Version"] = answer.version
+    if answer.truncated:
+        response.headers["X-KG-Truncated"] = f"cut at {current_app.config['MAX_ROWS']} triples"
     response.headers["Link"] = _alternates(path, media)
     return response
 
@@ -134,5 +136,5 @@ def _not_found(path: str, media: str) -> Response:
     else:
         response = Response(f"nothing is known about ckr:{path}: no statement has it as subject "
                             "or object\n", 404, mimetype="text/plain")
-    response.headers["Vary"] = "Accept"
+    response.vary.add("Accept")
     return response

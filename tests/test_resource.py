@@ -31,7 +31,7 @@ from server.linkeddata import (
 )
 from server.protocol import ProtocolError
 
-from .conftest import foreign, open_page, requests_made
+from .conftest import foreign, open_page, requests_made, serving
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 FORCE = "russian-border-guards-in-armenia"  # a registry key (registry/entities.yaml)
@@ -211,6 +211,16 @@ def test_resource_redirects_to_the_description_the_client_accepts(server):
         assert response.status_code == 303
         assert response.headers["Location"] == f"/resource/{FORCE}?format={format_name}"
         assert "Accept" in response.headers["Vary"]
+
+
+def test_resource_vary_names_accept_beside_a_cors_origin(built, build_dir, tmp_path):
+    origin = "https://researcher.example"
+    with serving(build_dir, tmp_path / "store", "--cors-origin", origin) as url:
+        response = requests.get(f"{url}/resource/{FORCE}", allow_redirects=False, timeout=30,
+                                headers={"Accept": "text/turtle", "Origin": origin})
+    assert response.headers["Access-Control-Allow-Origin"] == origin
+    assert {name.strip() for name in response.headers["Vary"].split(",")} == {"Accept",
+                                                                             "Origin"}
 
 
 def test_resource_turtle_and_json_ld_hold_what_the_store_holds(server):
