@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from rdflib import RDF, URIRef
+from rdflib import RDF
 from werkzeug.datastructures import MIMEAccept
 
 from kg.rdf import PREFIXES
@@ -187,10 +187,6 @@ class Term:
     language: str = ""
 
     @property
-    def path(self) -> str:
-        return resource_path(self.value) or ""
-
-    @property
     def name(self) -> str:
         """What a person reads: the label, else the prefixed name or the value itself."""
         if self.kind == "literal":
@@ -359,17 +355,17 @@ class Summary:
 def summarize(groups: list[PropertyGroup], fallback: str) -> Summary:
     """The head of a page from its outgoing statements; `fallback` names a resource that has
     no label, title or quote."""
-    out = {group.property.value: group.values for group in groups if group.direction == "out"}
+    out = {group.property.value: [value.term for value in group.values]
+           for group in groups if group.direction == "out"}
 
-    def texts(prop: URIRef) -> list[str]:
-        return [value.term.value for value in out.get(str(prop), [])]
+    def texts(prop: str) -> list[str]:
+        return [term.value for term in out.get(prop, [])]
 
-    label = next((texts(URIRef(prop))[0] for prop in LABEL_PROPERTIES if texts(URIRef(prop))),
-                 fallback)
-    return Summary(label, texts(PREFIXES["skos"].altLabel), texts(PREFIXES["rdfs"].comment),
-                   [value.term for value in out.get(str(RDF.type), [])],
-                   [value.term for value in out.get(str(PREFIXES["owl"].sameAs), [])
-                    if value.term.kind == "wikidata"])
+    label = next((texts(prop)[0] for prop in LABEL_PROPERTIES if texts(prop)), fallback)
+    return Summary(label, texts(str(PREFIXES["skos"].altLabel)),
+                   texts(str(PREFIXES["rdfs"].comment)), out.get(str(RDF.type), []),
+                   [term for term in out.get(str(PREFIXES["owl"].sameAs), [])
+                    if term.kind == "wikidata"])
 
 
 def context_query(iri: str) -> str:
