@@ -407,19 +407,19 @@ def quote_context(rows: list[Binding]) -> Context | None:
     return Context(before, text[start:end], after)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Quote:
-    """The exact words of one Evidence, with its document and the date that document gives."""
+    """Exact words from one document, with the date that document gives the claim, and each
+    Evidence (IRI, confidence) citing them: two stages citing the same words show once."""
 
-    evidence: str
     text: str
     document: str = ""
     title: str = ""
     address: str = ""
     issued: str = ""
     date: str = ""  # the claim's ckg:date as this document gives it (lexical form), or ''
-    confidence: str = ""
     date_type: str = ""
+    evidence: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def shown_date(self) -> str:
@@ -463,6 +463,7 @@ def build_timeline(rows: Iterable[Binding]) -> list[TimelineEntry]:
     source dates) the first date they were reported, then name; undated events come last.
     """
     entries: dict[str, TimelineEntry] = {}
+    quotes: dict[str, dict[tuple[str, ...], Quote]] = {}
     for row in rows:
         if "role" not in row:
             continue
@@ -476,13 +477,11 @@ def build_timeline(rows: Iterable[Binding]) -> list[TimelineEntry]:
             entry.earliest = row["earliest"]["value"]
         if "latest" in row and row["latest"]["value"] > entry.latest:
             entry.latest = row["latest"]["value"]
-        quote = _quote(row)
-        if quote is not None:
-            _add_unique(entry.quotes, quote)
-            if quote.date:
-                _add_unique(entry.dates, (quote.date, quote.date_type))
-    for entry in entries.values():
-        entry.quotes.sort(key=_quote_order)
+        _add_quote(quotes.setdefault(event, {}), row)
+    for event, entry in entries.items():
+        entry.quotes = sorted(quotes[event].values(), key=_quote_order)
+        entry.dates = sorted({(quote.date, quote.date_type) for quote in entry.quotes
+                              if quote.date})
     return sorted(entries.values(), key=lambda e: (not e.earliest, e.earliest, e.latest,
                                                    not e.reported, e.reported,
                                                    e.event.name.casefold()))
@@ -490,21 +489,24 @@ def build_timeline(rows: Iterable[Binding]) -> list[TimelineEntry]:
 
 def own_evidence(rows: Iterable[Binding]) -> list[Quote]:
     """The quotes of the resource's own Evidence (rows of `claims_query` without a role)."""
-    quotes: list[Quote] = []
+    quotes: dict[tuple[str, ...], Quote] = {}
     for row in rows:
-        quote = _quote(row) if "role" not in row else None
-        if quote is not None:
-            _add_unique(quotes, quote)
-    return sorted(quotes, key=_quote_order)
+        if "role" not in row:
+            _add_quote(quotes, row)
+    return sorted(quotes.values(), key=_quote_order)
 
 
-def _quote(row: Binding) -> Quote | None:
+def _add_quote(quotes: dict[tuple[str, ...], Quote], row: Binding) -> None:
+    """Add a row's Evidence to the quote of its words, document and date (a new one if none)."""
     if "evidence" not in row:
-        return None
-    return Quote(row["evidence"]["value"], row["quote"]["value"], _value(row, "document"),
-                 _value(row, "title"), _value(row, "address"), _value(row, "issued"),
-                 _value(row, "date"), _value(row, "confidence"),
-                 row["date"].get("datatype", "") if "date" in row else "")
+        return
+    given = row.get("date", {})
+    key = (row["quote"]["value"], _value(row, "document"), given.get("value", ""),
+           given.get("datatype", ""))
+    quote = quotes.setdefault(key, Quote(key[0], key[1], _value(row, "title"),
+                                         _value(row, "address"), _value(row, "issued"),
+                                         key[2], key[3]))
+    _add_unique(quote.evidence, (row["evidence"]["value"], _value(row, "confidence")))
 
 
 def _quote_order(quote: Quote) -> tuple[bool, str, str, str]:

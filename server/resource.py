@@ -20,6 +20,8 @@ from server.linkeddata import (
     FORMAT_OF,
     HTML,
     Binding,
+    PropertyGroup,
+    Source,
     build_timeline,
     choose_media,
     claims_query,
@@ -77,10 +79,9 @@ def _page(path: str, iri: str) -> Response:
     groups = group_statements(statements)
     html = render_template("resource.html", iri=iri, path=path,
                            summary=summarize(groups, prefixed(iri)),
-                           usual=usual_source(groups),
                            context=quote_context(_select(context_query(iri))),
-                           outgoing=[group for group in groups if group.direction == "out"],
-                           incoming=[group for group in groups if group.direction == "in"],
+                           sections=[_section(groups, "out", "Statements"),
+                                     _section(groups, "in", "Linked from")],
                            timeline=build_timeline(claims), evidence=own_evidence(claims),
                            formats=[(name, media) for media, name in FORMAT_OF.items()
                                     if media != HTML])
@@ -105,6 +106,13 @@ def href(iri: str) -> str:
     if kind == "resource":
         return url_for("resource.resource", path=target)
     return url_for("pages.ontology") if kind == "ontology" else target
+
+
+def _section(groups: list[PropertyGroup], direction: str, heading: str
+             ) -> tuple[str, str, list[PropertyGroup], Source | None]:
+    """A statements section: its heading, anchor, groups and the source most of them share."""
+    chosen = [group for group in groups if group.direction == direction]
+    return heading, f"{direction}-heading", chosen, usual_source(chosen)
 
 
 def _described(iri: str) -> bool:

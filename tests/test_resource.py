@@ -22,6 +22,7 @@ from server.linkeddata import (
     choose_media,
     group_statements,
     link_for,
+    own_evidence,
     quote_context,
     readable_date,
     resource_iri,
@@ -164,6 +165,20 @@ def test_resource_timeline_is_oldest_first_then_by_report_undated_last():
     assert dated.when == "July 2024 / 2 July 2024"
     assert timeline[0].when == "1 January 2020"
     assert timeline[2].reported == "2021-06-04" and timeline[2].when == ""
+
+
+def test_resource_same_words_from_two_stages_show_once_with_both_evidence():
+    document = {"document": iri(f"{CKR}document/d"), "title": literal("A report")}
+    rows = [timeline_row("met", "same words", **document),
+            {**timeline_row("met", "same words", **document),
+             "evidence": iri(f"{CKR}evidence/other"), "confidence": literal("1.0")},
+            {"event": iri(f"{CKR}self"), "evidence": iri(f"{CKR}evidence/own"),
+             "quote": literal("own")}]
+    [entry] = build_timeline(rows)
+    [quote] = entry.quotes
+    assert quote.text == "same words" and quote.title == "A report"
+    assert quote.evidence == [(f"{CKR}evidence/same words", ""), (f"{CKR}evidence/other", "1.0")]
+    assert [quote.text for quote in own_evidence(rows)] == ["own"]
 
 
 def test_resource_quote_context_cuts_at_words_and_checks_offsets():
