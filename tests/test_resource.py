@@ -295,6 +295,21 @@ def test_resource_page_of_a_force_has_its_timeline_with_quotes(server):
     assert earliest and earliest == sorted(earliest)
 
 
+def test_resource_pages_of_an_event_and_its_evidence_show_roles_and_quotes(server):
+    force = resource_iri(FORCE)
+    [row] = select(server, f"""SELECT ?event ?evidence ?quote ?label WHERE {{
+        ?event ckg:force <{force}> ; ckg:evidence ?evidence . ?evidence ckg:quote ?quote .
+        <{force}> rdfs:label ?label }} ORDER BY ?event ?evidence LIMIT 1""")
+    event = page(server, resource_path(row["event"]["value"]))
+    sources = event[event.index('class="sources"'):event.index("</section>",
+                                                             event.index('class="sources"'))]
+    assert f"<p>{row['quote']['value']}</p>" in sources
+    roles = event[event.index('id="out-heading"'):]
+    assert f'href="/resource/{FORCE}" title="{force}">{row["label"]["value"]}</a>' in roles
+    evidence = page(server, resource_path(row["evidence"]["value"]))
+    assert f"<mark>{row['quote']['value']}</mark>" in evidence
+
+
 def test_resource_unknown_is_404_by_negotiation(server):
     text = requests.get(f"{server}/resource/no-such-thing", timeout=30)
     assert text.status_code == 404 and text.headers["Content-Type"].startswith("text/plain")
