@@ -167,7 +167,8 @@ def evaluate(gold: Path, details: bool) -> None:
     dataset = assemble(sources)
     graphs = {document.key: dataset.graph(iris.document_graph(document.key))
               for document in sources.corpus}
-    click.echo(render_report(score(graphs, sources.corpus, gold), details), nl=False)
+    report = score(graphs, sources.corpus, gold, dataset.graph(iris.REGISTRY_GRAPH))
+    click.echo(render_report(report, details), nl=False)
 
 
 @main.command()

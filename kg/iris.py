@@ -72,6 +72,11 @@ def event(type_name: str, roles: dict[str, list[URIRef]]) -> URIRef:
     return CKR[f"event/{_digest(*parts)}"]
 
 
+def is_minted_event(node: URIRef) -> bool:
+    """Whether an event node was minted from a text's roles (not a registry event)."""
+    return str(node).startswith(str(CKR["event/"]))
+
+
 def statement(document_key: str, start: int, end: int) -> URIRef:
     """A statement as one document reports it (the words at body[start:end])."""
     return CKR[f"statement/{_digest(document_key, start, end)}"]

@@ -54,7 +54,7 @@ def report(built):
     dataset.parse(built.release / "dataset.trig", format="trig")
     documents = read_corpus(paths.CORPUS_DIR)
     graphs = {d.key: dataset.graph(iris.document_graph(d.key)) for d in documents}
-    return evaluate(graphs, documents, paths.GOLD_DIR)
+    return evaluate(graphs, documents, paths.GOLD_DIR, dataset.graph(iris.REGISTRY_GRAPH))
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

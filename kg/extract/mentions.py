@@ -95,3 +95,13 @@ def demonym_mention(token: Token, key: str, registry: Registry) -> Mention:
                           paths.LEXICONS_DIR / "positions.yaml")
     return Mention(iris.entity(key), entity.type, token.idx, token.idx + len(token), key,
                    token.text)
+
+
+def as_state(mention: Mention, registry: Registry) -> Mention:
+    """A city where its state's government is meant ("Moscow said", "launched by Baku"): the
+    state it lies in, at the city's characters; any other mention unchanged."""
+    state = registry.state_of(mention.key) if mention.type == "Settlement" and mention.key else None
+    if state is None:
+        return mention
+    return Mention(iris.entity(state), "State", mention.start, mention.end, state, mention.name,
+                   mention.reference)

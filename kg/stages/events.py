@@ -40,6 +40,9 @@ def extract_events(state: DocumentState) -> Additions:
 
 
 def event_node(event: EventMention) -> URIRef:
+    """The registry event the text describes, else the event its class and roles name."""
+    if event.known:
+        return iris.entity(event.known)
     return iris.event(event.type, {role: [m.node for m in mentions]
                                    for role, mentions in event.roles.items()})
 
@@ -54,10 +57,11 @@ def event_triples(event: EventMention, state: DocumentState, date: bool
     """
     node = event_node(event)
     roles = {role: [m.node for m in mentions] for role, mentions in event.roles.items()}
-    triples: list[Triple] = [
-        (node, RDF.type, CKG[event.type]),
-        (node, RDFS.label, Literal(label(event, state.registry), lang="en")),
-    ]
+    triples: list[Triple] = [(node, RDF.type, CKG[event.type])]
+    if event.known:  # the document speaks of a registry event, whose label the registry has
+        triples.append((iris.document(state.document.key), CKG.mentions, node))
+    else:
+        triples.append((node, RDFS.label, Literal(label(event, state.registry), lang="en")))
     triples += [(node, CKG[role], value) for role, values in roles.items() for value in values]
     if event.status:
         triples.append((node, CKG.status, CKG[event.status]))
