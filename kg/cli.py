@@ -59,8 +59,10 @@ def main() -> None:
               help="Check OWL consistency with HermiT (needs Java).")
 @click.option("--docs/--no-docs", default=True, show_default=True,
               help="Write the ontology's HTML documentation with pyLODE.")
+@click.option("--workers", default=1, show_default=True, envvar="KG_BUILD_WORKERS",
+              type=click.IntRange(1), help="Processes extracting documents (64 at a time).")
 @reports_errors
-def build(build_dir: Path, reason: bool, docs: bool) -> None:
+def build(build_dir: Path, reason: bool, docs: bool, workers: int) -> None:
     """Build the graph, validate it and publish it atomically.
 
     Reads corpus/ and registry/, runs the stages of config/pipeline.yaml, writes TriG and
@@ -70,7 +72,8 @@ def build(build_dir: Path, reason: bool, docs: bool) -> None:
     from kg.build import build as run_build
 
     with Progress(console=stderr, transient=True) as progress:
-        report = run_build(build_dir, reason=reason, docs=docs, progress=progress)
+        report = run_build(build_dir, reason=reason, docs=docs, progress=progress,
+                           workers=workers)
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
     stderr.print(f"built {report.triples} triples in {len(report.graphs)} graphs ({timings})")
     click.echo(report.release / "dataset.trig")
