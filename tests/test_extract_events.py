@@ -45,3 +45,20 @@ def test_events_described_are_recognised_as_the_one_registry_event_that_fits(
     found = [event for event in events(text, registry)
              if event.type in {"MilitaryOperation", "Meeting"}]
     assert [event.known for event in found] == [known]
+
+
+def roles(event: EventMention) -> dict[str, list[str | None]]:
+    return {role: [m.key for m in mentions] for role, mentions in event.roles.items()}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a coordinated preposition still gives its place
+    ("The Russian peacekeepers deployed in and around the region of Nagorno-Karabakh.",
+     {"force": ["russian-peacekeeping-contingent"], "location": ["nagorno-karabakh"]}),
+    # places named only by their state's demonym are that state
+    ("Russian border guards were deployed to a number of Armenian regions.",
+     {"force": ["russian-border-guards-in-armenia"], "location": ["armenia"]}),
+])
+def test_events_find_places_without_a_name_of_their_own(text, expected, registry):
+    [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
+    assert roles(deployment) == expected

@@ -19,9 +19,9 @@ from spacy.tokens import Doc, Token
 from kg import iris
 from kg.extract.dates import DateMention
 from kg.extract.lexicons import read_lexicon
-from kg.extract.mentions import Mention, as_state
+from kg.extract.mentions import Mention, as_state, demonym_mention
 from kg.extract.nlp import sentence_span
-from kg.extract.roles import Argument, arguments, named_entities, named_entity
+from kg.extract.roles import Argument, arguments, named_entities, named_entity, own_phrase
 from kg.registry import Registry
 
 FORCES = {"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"}
@@ -138,6 +138,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
     used_companions = False
     for argument in found_arguments:
         mention = named_entity(argument.token, mentions)
+        if mention is None and registry is not None and argument.relation in LOCATIVE:
+            mention = _demonym_place(argument.token, registry)
         if mention is None or (argument.relation == "with" and used_companions):
             continue
         if registry is not None and argument.relation in STATE_SPEAKS:
@@ -147,7 +149,7 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
         found = [mention]
         if role == "location":  # "from the regions of Tavush, Syunik and Ararat"
             found = _most_specific([m for m in named_entities(argument.token, mentions)
-                                    if m.type in PLACES | {"State"}], containers)
+                                    if m.type in PLACES | {"State"}], containers) or found
             between = _borders_between(argument.token, found, borders, companions)
             used_companions |= bool(between)
             found = between or found
@@ -194,6 +196,18 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
         return "affected"
     if cls in ACTORS and relation == "object" and event_type == "Meeting":
         return "participant"
+    return None
+
+
+def _demonym_place(word: Token, registry: Registry) -> Mention | None:
+    """"to a number of Armenian regions": places named by no name but their state's demonym."""
+    demonyms = read_lexicon("positions")["demonyms"]
+    nouns = set(read_lexicon("places")["place_nouns"])
+    for token in own_phrase(word):
+        if token.lemma_.lower() in nouns:
+            for modifier in token.children:
+                if modifier.dep_ == "amod" and modifier.text in demonyms:
+                    return demonym_mention(modifier, demonyms[modifier.text], registry)
     return None
 
 

@@ -82,6 +82,8 @@ def _prepositional(preposition: Token, name: str) -> Iterator[Argument]:
             yield from _prepositional(child, f"{name} {child.lower_}")
         elif child.dep_ == "pcomp":
             yield from (Argument(t, name) for t in child.children if t.dep_ == "pobj")
+        elif child.dep_ == "conj" and child.pos_ == "ADP":  # "in and around the region"
+            yield from _prepositional(child, child.lower_)
 
 
 def _conjuncts(argument: Argument) -> Iterator[Argument]:
