@@ -62,3 +62,13 @@ def roles(event: EventMention) -> dict[str, list[str | None]]:
 def test_events_find_places_without_a_name_of_their_own(text, expected, registry):
     [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
     assert roles(deployment) == expected
+
+
+def test_events_withdrawal_from_where_the_force_it_names_was_deployed(registry):
+    """The force's own relative clause says where it leaves, object as well as subject."""
+    [withdrawal] = [e for e in events(
+        "Armenia has also asked Moscow to withdraw the Russian border guards that had been "
+        "deployed at Yerevan's main airport starting from August 1.", registry)
+        if e.type == "Withdrawal"]
+    assert roles(withdrawal)["location"] == ["zvartnots-international-airport"]
+    assert withdrawal.inferred and withdrawal.status == "Planned"

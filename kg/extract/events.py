@@ -260,11 +260,12 @@ def _stationed_places(found_arguments: list[Argument], mentions: Sequence[Mentio
     """Where a force leaving 'the points'/'the village' had been: places in its own clauses.
 
     "border guards ... located in Tavush, Syunik ..." or "who had been stationed in Nerkin
-    Hand": the subject's relative or participial clause names the places the event is about.
+    Hand", "withdraw the border guards that had been deployed at the airport": the subject's or
+    object's relative or participial clause names the places the event is about.
     """
     places: list[Mention] = []
     for argument in found_arguments:
-        if argument.relation != "subject":
+        if argument.relation not in {"subject", "object"}:
             continue
         for clause in argument.token.children:
             if clause.dep_ not in {"acl", "relcl"}:
