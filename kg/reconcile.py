@@ -7,9 +7,10 @@ the roles of one are all among the roles of the other, they share a participant,
 agent, their dates (where both have one) lie within TOLERANCE days of each other, and the
 smaller matches no other candidate (an ambiguous match merges nothing). The merged node is
 the cluster's registry event if it has one (its label is the registry's), else its smallest
-IRI, and every graph takes the fullest label; each document keeps its
-own date, status and evidence in its own graph, so where sources differ (May 8 and May 9) the
-difference stays a query away.
+IRI, and every graph takes the fullest label; each document keeps its own date, status and
+evidence in its own graph (one date and one status per event: merged within one document,
+the kept event keeps its own), so where sources differ (May 8 and May 9) the difference stays
+a query away.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ MERGED_CLASSES = ("Meeting", "MilitaryOperation", "Deployment", "Withdrawal", "R
 ROLES = ("agent", "participant", "force", "location", "affected")
 SHARED = ("participant", "force", "agent")  # at least one of these must be shared
 TOLERANCE = dt.timedelta(days=7)
+# Properties of which an event has one value per document's graph, with those that go with
+# each: a date and its bounds come together, so a kept date keeps its own bounds.
+_DATE = {CKG.date, CKG.earliest, CKG.latest}
+ONE_PER_DOCUMENT = {CKG.status: {CKG.status}, CKG.date: _DATE, CKG.earliest: _DATE,
+                    CKG.latest: _DATE}
 
 
 @dataclass
@@ -129,8 +135,13 @@ def _rewrite(graphs: list[Graph], merged: dict[URIRef, URIRef],
              labels: dict[URIRef, Literal]) -> None:
     for graph in graphs:
         for old, new in merged.items():
+            # what the kept node already has in this graph stays: one status and one date
+            # per event and document
+            held = {p for p in ONE_PER_DOCUMENT if (new, p, None) in graph}
             for p, o in list(graph.predicate_objects(old)):
                 graph.remove((old, p, o))
+                if held & ONE_PER_DOCUMENT.get(p, set()):
+                    continue
                 if p != RDFS.label or iris.is_minted_event(new):
                     graph.add((new, p, o))
             for s, p in list(graph.subject_predicates(old)):

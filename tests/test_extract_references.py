@@ -41,6 +41,9 @@ RESOLVED = [
                            ("the region", "nagorno-karabakh")]),
     ("The Ministry of Defence of Armenia reported shooting. The ministry added that the "
      "Azerbaijani troops halted.", [("The ministry", "ministry-of-defence-of-armenia")]),
+    # a bare plural of a force noun the lexicon lets refer back
+    ("The Russian peacekeeping contingent arrived in 2020. Russia is withdrawing peacekeepers "
+     "from Nagorno-Karabakh.", [("peacekeepers", "russian-peacekeeping-contingent")]),
 ]
 
 
@@ -51,13 +54,15 @@ def test_references_resolve_to_the_entity_named_before(text, expected, registry)
 
 # Descriptions that must stay unresolved: they name their entity themselves, are plural or
 # counted where only one thing can be meant, come before any entity of their kind, head a
-# noun the lexicon does not list, or stand too far from the last entity of their kind.
+# noun the lexicon does not list, are indefinite, or stand too far from the last entity of
+# their kind.
 UNRESOLVED = [
     "Armenia spoke. Russian border guards will leave the regions of Tavush and Syunik.",
     "Armenia and Azerbaijan spoke. The talks between the two countries went on.",
     "Syunik Province was calm. Russian border guards will withdraw from the regions.",
     "The region was calm before Russian border guards arrived in Syunik Province.",
     "Russian border guards were withdrawn from Syunik Province. The withdrawal was agreed.",
+    "The Russian peacekeeping contingent arrived. Some peacekeepers left. A region was calm.",
     "Russian border guards arrived in Syunik Province. " + "It rained. " * 8
     + "The region was calm.",
 ]

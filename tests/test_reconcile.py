@@ -51,3 +51,31 @@ def test_reconcile_leaves_an_ambiguous_event_alone():
     event(first, "syunik", CKG.Withdrawal, None, force=["guards"], location=["syunik"])
     event(second, "vague", CKG.Withdrawal, None, force=["guards"])
     assert reconcile_events([first, second]) == {}
+
+
+def test_reconcile_within_one_document_keeps_one_status_and_date():
+    """Merged inside one document's graph, the fuller event keeps its own status and date."""
+    graph = Graph(identifier=CKR["graph/a"])
+    full = event(graph, "a", CKG.Withdrawal, dt.date(2024, 4, 18), force=["peacekeepers"],
+                 location=["karabakh"])
+    graph.add((full, CKG.status, CKG.Ongoing))
+    short = event(graph, "b", CKG.Withdrawal, dt.date(2024, 4, 19), force=["peacekeepers"])
+    graph.add((short, CKG.status, CKG.Completed))
+    assert reconcile_events([graph]) == {short: full}
+    assert list(graph.objects(full, CKG.status)) == [CKG.Ongoing]
+    assert [d.toPython() for d in graph.objects(full, CKG.earliest)] == [dt.date(2024, 4, 18)]
+    assert (short, None, None) not in graph
+
+
+def test_reconcile_keeps_the_registry_event_and_its_label():
+    """A minted event merged into the registry event it is: the registry's IRI stays, and no
+    document label is added to it (the registry's graph labels it)."""
+    first, second = Graph(identifier=CKR["graph/a"]), Graph(identifier=CKR["graph/b"])
+    registry_event = CKR["offensive-2023"]
+    first.add((registry_event, RDF.type, CKG.MilitaryOperation))
+    for role, key in (("agent", "azerbaijan"), ("location", "karabakh")):
+        first.add((registry_event, CKG[role], CKR[key]))
+    minted = event(second, "z", CKG.MilitaryOperation, None, agent=["azerbaijan"])
+    assert reconcile_events([first, second]) == {minted: registry_event}
+    assert (registry_event, CKG.agent, CKR["azerbaijan"]) in second
+    assert (registry_event, RDFS.label, None) not in second

@@ -40,8 +40,10 @@ def find_references(doc: Doc, mentions: Sequence[Mention]) -> list[Mention]:
         entry = _entry(noun, lexicon)
         if entry is None:
             continue
-        determiner = min(child.i for child in noun.children if child.dep_ == "det")
-        phrase = doc[determiner:noun.i + 1]
+        first = min((child.i for child in noun.children
+                     if child.dep_ in {"det", "compound", "amod"} and child.i < noun.i),
+                    default=noun.i)
+        phrase = doc[first:noun.i + 1]
         whole = doc[noun.left_edge.i:noun.right_edge.i + 1]
         if any(m.start < whole.end_char and whole.start_char < m.end for m in mentions):
             continue  # "the region of Nagorno-Karabakh" names its entity itself
@@ -59,16 +61,19 @@ def find_references(doc: Doc, mentions: Sequence[Mention]) -> list[Mention]:
 
 
 def _entry(noun: Token, lexicon: dict[str, Any]) -> dict[str, Any] | None:
-    """The lexicon's entry for a definite description's head noun, or None for any other
-    word (a noun not in the lexicon, a plural one that must be singular, "the two countries")."""
+    """The lexicon's entry for a definite description's head noun (or a bare plural the
+    lexicon lets refer back), or None for any other word (a noun not in the lexicon, a plural
+    one that must be singular, "the two countries", "some peacekeepers")."""
     entry = lexicon["nouns"].get(noun.lemma_.lower())
     if entry is None or noun.pos_ != "NOUN" or noun.dep_ == "compound":
         return None
     if noun.tag_ in PLURAL_TAGS and not entry.get("plural"):
         return None
     children = {child.dep_: child for child in noun.children}
-    if "nummod" in children or children.get("det") is None:
+    if "nummod" in children:
         return None
+    if children.get("det") is None:  # "Russia is withdrawing peacekeepers"
+        return entry if entry.get("bare") and noun.tag_ in PLURAL_TAGS else None
     return entry if children["det"].lower_ in lexicon["determiners"] else None
 
 

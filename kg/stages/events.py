@@ -31,11 +31,15 @@ def extract_events(state: DocumentState) -> Additions:
                          state.provided["dates"], state.registry)
     triples: list[Triple] = []
     dated: set[URIRef] = set()
+    with_status: set[URIRef] = set()
     for event in events:
-        node, event_facts = event_triples(event, state, date=event_node(event) not in dated)
+        node = event_node(event)
+        triples += event_triples(event, state, date=node not in dated,
+                                 status=node not in with_status)
         if event.date:
             dated.add(node)
-        triples += event_facts
+        if event.status:
+            with_status.add(node)
     return Additions(triples, {"events": events})
 
 
@@ -47,13 +51,16 @@ def event_node(event: EventMention) -> URIRef:
                                    for role, mentions in event.roles.items()})
 
 
-def event_triples(event: EventMention, state: DocumentState, date: bool
-                  ) -> tuple[URIRef, list[Triple]]:
-    """The event node (shared by every document that reports it) and this sentence's evidence.
+def event_triples(event: EventMention, state: DocumentState, date: bool, status: bool
+                  ) -> list[Triple]:
+    """The event node's facts (the node is shared by every document that reports it) and this
+    sentence's evidence.
 
-    `date` is False when the document already dated this event: one date per event and
-    document keeps its earliest/latest bounds a single pair (several sources' dates live in
-    their own graphs).
+    `date` and `status` are False when the document already gave this event one: one date
+    per event and document keeps its earliest/latest bounds a single pair, and one status is
+    the one the document first tells ("Russia is withdrawing peacekeepers" before "the
+    peacekeepers left the location"); several sources' dates and statuses live in their own
+    graphs.
     """
     node = event_node(event)
     roles = {role: [m.node for m in mentions] for role, mentions in event.roles.items()}
@@ -63,14 +70,14 @@ def event_triples(event: EventMention, state: DocumentState, date: bool
     else:
         triples.append((node, RDFS.label, Literal(label(event, state.registry), lang="en")))
     triples += [(node, CKG[role], value) for role, values in roles.items() for value in values]
-    if event.status:
+    if event.status and status:
         triples.append((node, CKG.status, CKG[event.status]))
     if event.date and date:
         triples += date_triples(node, event.date)
     start, end = event.sentence
     triples += evidence_triples(state.document, start, end, node, state.activity,
                                 confidence(event))
-    return node, triples
+    return triples
 
 
 def confidence(event: EventMention) -> float:
