@@ -41,6 +41,9 @@ RESOLVED = [
                            ("the region", "nagorno-karabakh")]),
     ("The Ministry of Defence of Armenia reported shooting. The ministry added that the "
      "Azerbaijani troops halted.", [("The ministry", "ministry-of-defence-of-armenia")]),
+    # a name in a modifier that the noun does not fit does not name the phrase's entity
+    ("The CSTO did not respond. Armenia suspended relations with the Moscow-led alliance.",
+     [("the Moscow-led alliance", "csto")]),
     # a bare plural of a force noun the lexicon lets refer back
     ("The Russian peacekeeping contingent arrived in 2020. Russia is withdrawing peacekeepers "
      "from Nagorno-Karabakh.", [("peacekeepers", "russian-peacekeeping-contingent")]),

@@ -44,9 +44,8 @@ def find_references(doc: Doc, mentions: Sequence[Mention]) -> list[Mention]:
                      if child.dep_ in {"det", "compound", "amod"} and child.i < noun.i),
                     default=noun.i)
         phrase = doc[first:noun.i + 1]
-        whole = doc[noun.left_edge.i:noun.right_edge.i + 1]
-        if any(m.start < whole.end_char and whole.start_char < m.end for m in mentions):
-            continue  # "the region of Nagorno-Karabakh" names its entity itself
+        if _names_itself(noun, entry, mentions):
+            continue
         here = bisect_right(sentence_starts, phrase.start_char)
         for mention in reversed(mentions):
             if mention.end > phrase.start_char:
@@ -75,6 +74,19 @@ def _entry(noun: Token, lexicon: dict[str, Any]) -> dict[str, Any] | None:
     if children.get("det") is None:  # "Russia is withdrawing peacekeepers"
         return entry if entry.get("bare") and noun.tag_ in PLURAL_TAGS else None
     return entry if children["det"].lower_ in lexicon["determiners"] else None
+
+
+def _names_itself(noun: Token, entry: dict[str, Any], mentions: Sequence[Mention]) -> bool:
+    """Whether the phrase names its entity: a name from the head noun on ("the region of
+    Nagorno-Karabakh") or a modifier that the noun fits ("the Syunik region"), but not a
+    modifier naming something else ("the Moscow-led alliance")."""
+    doc = noun.doc
+    head = doc[noun.i:noun.right_edge.i + 1]
+    modifiers = doc[noun.left_edge.i:noun.i]
+    lemma = noun.lemma_.lower()
+    return any(m.start < head.end_char and head.start_char < m.end for m in mentions) or any(
+        m.start < modifiers.end_char and modifiers.start_char < m.end
+        and _fits(lemma, entry, m, doc) for m in mentions)
 
 
 def _fits(lemma: str, entry: dict[str, Any], mention: Mention, doc: Doc) -> bool:
