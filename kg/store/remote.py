@@ -1,27 +1,47 @@
 """A remote store: any SPARQL 1.1 server (Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever).
 
-Reads go over the SPARQL 1.1 Protocol and come back as the server's own bytes; writes go whole
-graph by whole graph over the Graph Store HTTP Protocol (PUT), which every one of those servers
-speaks. A location is the query endpoint's URL; the Graph Store and update endpoints default to
-the usual places of Oxigraph server (`/store`, `/update` beside `/query`) and may be given.
-The store cannot make private drafts, so it is not `transactional`: the endpoint does not accept
-SPARQL Update in front of it, only Graph Store writes it can validate before sending.
+Reads go over the SPARQL 1.1 Protocol. The server is asked for one format per query form
+(SPARQL JSON results, N-Triples or Turtle graphs) and the answer is written again here in the
+format the caller wants, cut at its row limit, so that every server answers alike: servers
+differ in the formats they offer (Virtuoso 7 has no TriG or N-Quads answers) and Virtuoso 7
+answers ASK with a one-row SELECT (openlink/virtuoso-opensource#464). Writes go whole graph by
+whole graph over the Graph Store HTTP Protocol, which every one of those servers speaks.
+
+A location is the query endpoint's URL; the Graph Store and update endpoints default to the
+usual places of Oxigraph server (`/store`, `/update` beside `/query`) and may be given (Virtuoso:
+`/sparql-graph-crud`, and `/sparql` for updates). The server's default graph should be the
+union of its named graphs, as ours is (Oxigraph server: `--union-default-graph`). The store
+cannot make private drafts, so it is not `transactional`: the endpoint does not accept writes
+in front of it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import requests
 
 from kg.errors import KgError
-from kg.store.base import ANSWER_JSON, Answer, QueryOptions, QueryTimeout, backend
-from kg.store.results import GRAPH_FORMATS, RESULTS_FORMATS
+from kg.store.base import ANSWER_JSON, SPARQL_JSON, Answer, QueryOptions, QueryTimeout, backend
+from kg.store.results import Solutions, read_json_solutions, write_answer
 
 USER_AGENT = "caucasus-kg (https://w3id.org/caucasus-kg; store client)"
+# What a query form is asked for, best first; graphs are read in whichever of these comes back.
+GRAPH_READERS = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
+                 "text/turtle": ox.RdfFormat.TURTLE}
+ASKING = {"SELECT": SPARQL_JSON, "ASK": SPARQL_JSON,
+          "CONSTRUCT": "application/n-triples, text/turtle;q=0.9",
+          "DESCRIBE": "application/n-triples, text/turtle;q=0.9"}
+# A query's prologue (SPARQL 1.1 §19.8 rules 4-7: BASE and PREFIX declarations, comments)...
+PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*",
+                      re.IGNORECASE)
+# ...is followed by the keyword of its form.
+FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,12 +80,12 @@ class RemoteStore:
 
     def query(self, sparql: str, timeout: float | None = None,
               options: QueryOptions = ANSWER_JSON) -> Answer:
-        accept = f"{options.results_media}, {options.graph_media};q=0.9"
+        form = query_form(sparql)
         data: dict[str, Any] = {"query": sparql, "default-graph-uri": options.default_graphs,
                                 "named-graph-uri": options.named_graphs}
         try:
             response = self._session.post(self.endpoints.query, data=data, timeout=timeout,
-                                          headers={"Accept": accept})
+                                          headers={"Accept": ASKING[form]})
         except requests.Timeout:
             raise QueryTimeout(f"the store at {self.endpoints.query} did not answer within "
                                f"{timeout:g} s") from None
@@ -74,20 +94,29 @@ class RemoteStore:
         if response.status_code == 400:
             raise SyntaxError(response.text.strip()[:2000])
         _raise_for(response, self.endpoints.query)
+        return write_answer(self._read(form, response), options, self.version)
+
+    def _read(self, form: str, response: requests.Response
+              ) -> bool | Solutions | list[ox.Triple]:
         media = response.headers.get("Content-Type", "").split(";")[0].strip()
-        form = "graph" if media in GRAPH_FORMATS else "solutions"
-        rows = 0
-        if media == "application/sparql-results+json":
-            body = response.json()
-            form = "boolean" if "boolean" in body else "solutions"
-            rows = 1 if form == "boolean" else len(body["results"]["bindings"])
-        elif media not in RESULTS_FORMATS and media not in GRAPH_FORMATS:
-            raise KgError(f"the store at {self.endpoints.query} answered {media or 'no type'}")
-        return Answer(form, media, response.content, rows, False, self.version)
+        try:
+            if form in {"CONSTRUCT", "DESCRIBE"} and media in GRAPH_READERS:
+                return [quad.triple for quad in ox.parse(response.content,
+                                                         format=GRAPH_READERS[media])]
+            if form in {"SELECT", "ASK"} and media == SPARQL_JSON:
+                result = read_json_solutions(response.content)
+                # Virtuoso 7 answers ASK as SELECT: one solution for true, none for false.
+                return bool(list(result.rows)) if isinstance(result, Solutions) and \
+                    form == "ASK" else result
+        except (SyntaxError, ValueError, KeyError) as error:
+            raise KgError(f"the store at {self.endpoints.query} answered unreadable "
+                          f"{media}: {error}") from None
+        raise KgError(f"the store at {self.endpoints.query} answered a {form} with "
+                      f"{media or 'no media type'}; asked for {ASKING[form]}")
 
     def count(self) -> int:
-        answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
-                            "{ GRAPH ?g { ?s ?p ?o } } }")
+        """The number of triples in named graphs (the default graph is their union)."""
+        answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
 
     def put_graph(self, graph: str | None, data: bytes, media_type: str) -> None:
@@ -124,10 +153,21 @@ class RemoteStore:
         if media is None:
             raise KgError(f"{path}: load a .ttl or .nt file into one graph; push a dataset "
                           "with `kg push`")
-        self.put_graph(graph, path.read_bytes(), media)
+        self.post_graph(graph, path.read_bytes(), media)
 
     def close(self) -> None:
         self._session.close()
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; raises SyntaxError for anything else."""
+    prologue = PROLOGUE.match(sparql)
+    start = prologue.end() if prologue else 0
+    found = FORM.match(sparql, start)
+    if found is None:
+        raise SyntaxError("expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prefixes, "
+                          f"found {sparql[start:start + 40]!r}")
+    return found.group(1).upper()
 
 
 def _raise_for(response: requests.Response, url: str) -> None:
