@@ -88,6 +88,14 @@ def run_kg(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
                           env={**os.environ, **(env or {})}, timeout=600)
 
 
+def generate_dataset(output: Path, triples: int = 3000, seed: int = 3) -> Path:
+    """Synthetic data in the contract's shape (bench/generate.py), .trig or .nq by suffix."""
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--triples",
+                    str(triples), "--seed", str(seed), "--output", str(output)],
+                   check=True, capture_output=True, timeout=300)
+    return output
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -95,11 +103,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(build_dir: Path, store: Path, *options: str, env: dict[str, str] | None = None
-            ) -> Iterator[str]:
-    """`kg serve` on a free port of 127.0.0.1 with a build and options; yields its URL."""
+def serving(build_dir: Path, store: Path | str, *options: str,
+            env: dict[str, str] | None = None) -> Iterator[str]:
+    """`kg serve` on a free port of 127.0.0.1 with a build and options; yields its URL.
+
+    `store` is the embedded store's folder or a remote store's query URL.
+    """
     port = free_port()
-    log = store.with_suffix(".log")
+    log = store.with_suffix(".log") if isinstance(store, Path) else build_dir / f"{port}.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [*KG, "serve", "--port", str(port), "--store", str(store), *options],

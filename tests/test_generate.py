@@ -3,25 +3,13 @@ same bytes for the same seed."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pyoxigraph as ox
 
-from tests.conftest import ROOT, run_kg
-
-GENERATE = ROOT / "bench" / "generate.py"
-
-
-def generate(output: Path, triples: int = 3000, seed: int = 3) -> Path:
-    subprocess.run([sys.executable, str(GENERATE), "--triples", str(triples), "--seed", str(seed),
-                    "--output", str(output)], check=True, capture_output=True, timeout=300)
-    return output
+from tests.conftest import generate_dataset, run_kg
 
 
 def test_generate_writes_what_kg_validate_accepts(tmp_path):
-    dataset = generate(tmp_path / "synthetic.trig")
+    dataset = generate_dataset(tmp_path / "synthetic.trig")
     result = run_kg("validate", str(dataset))
     assert result.returncode == 0, result.stdout + result.stderr
     store = ox.Store()
@@ -43,9 +31,9 @@ def test_generate_writes_what_kg_validate_accepts(tmp_path):
 
 
 def test_generate_is_the_same_for_the_same_seed(tmp_path):
-    first = generate(tmp_path / "first.nq").read_bytes()
-    assert generate(tmp_path / "again.nq").read_bytes() == first
-    assert generate(tmp_path / "other.nq", seed=4).read_bytes() != first
-    as_trig = generate(tmp_path / "same.trig")
+    first = generate_dataset(tmp_path / "first.nq").read_bytes()
+    assert generate_dataset(tmp_path / "again.nq").read_bytes() == first
+    assert generate_dataset(tmp_path / "other.nq", seed=4).read_bytes() != first
+    as_trig = generate_dataset(tmp_path / "same.trig")
     assert set(ox.parse(path=str(as_trig), format=ox.RdfFormat.TRIG)) == \
         set(ox.parse(first, format=ox.RdfFormat.N_QUADS))

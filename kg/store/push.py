@@ -40,16 +40,16 @@ class PushReport:
 
 
 def read_graphs(path: Path) -> dict[str, list[ox.Triple]]:
-    """The dataset's triples per graph IRI (DEFAULT for the default graph)."""
-    graphs: dict[str, list[ox.Triple]] = defaultdict(list)
+    """The dataset's triples per graph IRI (DEFAULT for the default graph), each once."""
+    graphs: dict[str, dict[ox.Triple, None]] = defaultdict(dict)
     try:
         for quad in ox.parse(path=str(path), format=rdf_format(path)):
             name = DEFAULT if isinstance(quad.graph_name, ox.DefaultGraph) else \
                 quad.graph_name.value
-            graphs[name].append(quad.triple)
+            graphs[name][quad.triple] = None  # a file may repeat a quad; a store keeps one
     except SyntaxError as error:
         raise syntax_error(error, path) from None
-    return graphs
+    return {name: list(triples) for name, triples in graphs.items()}
 
 
 def progress_file_for(store: RemoteStore, folder: Path) -> Path:
@@ -71,6 +71,7 @@ def push_dataset(path: Path, store: RemoteStore, progress_file: Path,
     for name in sorted(set(done) - set(graphs)):
         store.delete_graph(name or None)
         del done[name]
+        remember(done, progress_file)
         report.deleted.append(name)
     for name, triples in sorted(graphs.items()):
         body = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
@@ -84,12 +85,19 @@ def push_dataset(path: Path, store: RemoteStore, progress_file: Path,
             send = store.put_graph if start == 0 else store.post_graph
             send(name or None, batch, "application/n-triples")
         done[name] = digest
-        progress_file.parent.mkdir(parents=True, exist_ok=True)
-        progress_file.write_text(json.dumps(done, indent=0, sort_keys=True))
+        remember(done, progress_file)
         report.sent[name] = len(triples)
         on_graph(name, len(triples))
     check_counts(store, {name: len(triples) for name, triples in graphs.items()})
     return report
+
+
+def remember(done: dict[str, str], progress_file: Path) -> None:
+    """Write the progress file whole or not at all (a push stopped mid-write can resume)."""
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    staged = progress_file.with_suffix(".tmp")
+    staged.write_text(json.dumps(done, indent=0, sort_keys=True))
+    staged.replace(progress_file)
 
 
 def check_counts(store: RemoteStore, expected: dict[str, int]) -> None:

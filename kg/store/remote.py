@@ -31,6 +31,7 @@ from kg.store.base import ANSWER_JSON, SPARQL_JSON, Answer, QueryOptions, QueryT
 from kg.store.results import Solutions, read_json_solutions, write_answer
 
 USER_AGENT = "caucasus-kg (https://w3id.org/caucasus-kg; store client)"
+WRITE_SECONDS = 600  # a write (a whole graph, or an update) may take this long
 # What a query form is asked for, best first; graphs are read in whichever of these comes back.
 GRAPH_READERS = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
                  "text/turtle": ox.RdfFormat.TURTLE}
@@ -83,14 +84,8 @@ class RemoteStore:
         form = query_form(sparql)
         data: dict[str, Any] = {"query": sparql, "default-graph-uri": options.default_graphs,
                                 "named-graph-uri": options.named_graphs}
-        try:
-            response = self._session.post(self.endpoints.query, data=data, timeout=timeout,
-                                          headers={"Accept": ASKING[form]})
-        except requests.Timeout:
-            raise QueryTimeout(f"the store at {self.endpoints.query} did not answer within "
-                               f"{timeout:g} s") from None
-        except requests.ConnectionError as error:
-            raise KgError(f"cannot reach the store at {self.endpoints.query}: {error}") from None
+        response = self._send("POST", self.endpoints.query, timeout, data=data,
+                              headers={"Accept": ASKING[form]})
         if response.status_code == 400:
             raise SyntaxError(response.text.strip()[:2000])
         _raise_for(response, self.endpoints.query)
@@ -135,18 +130,30 @@ class RemoteStore:
                     ) -> None:
         params = {"graph": graph} if graph else {"default": ""}
         headers = {"Content-Type": media_type} if media_type else {}
-        response = self._session.request(method, self.endpoints.store, params=params,
-                                         data=data, headers=headers, timeout=600)
+        response = self._send(method, self.endpoints.store, WRITE_SECONDS, params=params,
+                              data=data, headers=headers)
         if not (method == "DELETE" and response.status_code == 404):
             _raise_for(response, self.endpoints.store)
         self._writes += 1
 
     def update(self, sparql: str) -> None:
-        response = self._session.post(self.endpoints.update, data=sparql.encode("utf-8"),
-                                      headers={"Content-Type": "application/sparql-update"},
-                                      timeout=600)
+        response = self._send("POST", self.endpoints.update, WRITE_SECONDS,
+                              data=sparql.encode("utf-8"),
+                              headers={"Content-Type": "application/sparql-update"})
         _raise_for(response, self.endpoints.update)
         self._writes += 1
+
+    def _send(self, method: str, url: str, timeout: float | None, **request: Any
+              ) -> requests.Response:
+        """One HTTP request; a store that cannot be reached, or is silent past `timeout`
+        seconds, is a KgError (QueryTimeout)."""
+        try:
+            return self._session.request(method, url, timeout=timeout, **request)
+        except requests.ConnectionError as error:  # a connect timeout is one too
+            raise KgError(f"cannot reach the store at {url}: {error}") from None
+        except requests.Timeout:
+            raise QueryTimeout(f"the store at {url} did not answer within {timeout:g} s"
+                               ) from None
 
     def load(self, path: Path, graph: str | None = None) -> None:
         media = {".ttl": "text/turtle", ".nt": "application/n-triples"}.get(path.suffix)
