@@ -29,14 +29,18 @@ class Target:
     options: tuple[str, ...] = ()
 
 
-@pytest.fixture(params=["oxigraph-server", "virtuoso"])
+@pytest.fixture(params=["oxigraph-server", "oxigraph-server-update", "virtuoso",
+                        "virtuoso-update"])
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
-    if request.param == "oxigraph-server":
+    """Each server, written to with the Graph Store Protocol or (-update) SPARQL Update."""
+    via = ("--via", "update") if request.param.endswith("-update") else ()
+    if request.param.startswith("oxigraph-server"):
         with oxigraph_serving(tmp_path / "oxigraph", options=("--union-default-graph",)) as url:
-            yield Target(f"{url}/query")
+            yield Target(f"{url}/query", via)
     else:
         virtuoso = request.getfixturevalue("virtuoso")
-        yield Target(virtuoso.sparql, ("--gsp", virtuoso.graph_store))
+        yield Target(virtuoso.sparql, ("--gsp", virtuoso.graph_store, "--update",
+                                       virtuoso.sparql, *via))
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +112,11 @@ def test_push_again_sends_nothing(target, dataset, tmp_path):
     sizes = graph_sizes(dataset)
     push(target, dataset, tmp_path)
     assert push(target, dataset, tmp_path) == (0, len(sizes), 0, sizes.total())
+
+
+def test_push_to_a_folder_says_it_needs_a_url(dataset, tmp_path):
+    result = run_kg("push", "--to", str(tmp_path / "store"), "--data", str(dataset))
+    assert result.returncode == 2 and "give its http(s) URL" in result.stderr
 
 
 def test_push_to_a_store_that_is_not_there_says_so(dataset, tmp_path):

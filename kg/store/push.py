@@ -1,7 +1,8 @@
 """`kg push`: the built dataset into a remote SPARQL store, graph by graph, resumably.
 
 Each named graph is sent with the Graph Store HTTP Protocol: the first batch of a graph by PUT
-(replacing what the store held under that name), later batches of a large graph by POST. A
+(replacing what the store held under that name), later batches of a large graph by POST (or
+with SPARQL Update, DROP and INSERT, where the store is opened `via_update`). A
 progress file beside the dataset records each graph sent with the hash of its triples, so an
 interrupted push resumes where it stopped and a repeated push sends only what changed. The push
 ends by comparing the store's triple count per graph with the dataset's.
@@ -53,8 +54,8 @@ def read_graphs(path: Path) -> dict[str, list[ox.Triple]]:
 
 
 def progress_file_for(store: RemoteStore, folder: Path) -> Path:
-    """Where the pushes to one store are remembered (one file per Graph Store URL)."""
-    return folder / f"pushed-{hashlib.sha256(store.endpoints.store.encode()).hexdigest()[:12]}.json"
+    """Where the pushes to one store are remembered (one file per URL graphs are sent to)."""
+    return folder / f"pushed-{hashlib.sha256(store.writes_to.encode()).hexdigest()[:12]}.json"
 
 
 def push_dataset(path: Path, store: RemoteStore, progress_file: Path,

@@ -27,13 +27,15 @@ import pyoxigraph as ox
 import requests
 
 from kg.errors import KgError
+from kg.rdf import rdf_format, syntax_error
 from kg.store.base import ANSWER_JSON, SPARQL_JSON, Answer, QueryOptions, QueryTimeout, backend
 from kg.store.results import Solutions, read_json_solutions, write_answer
 
 USER_AGENT = "caucasus-kg (https://w3id.org/caucasus-kg; store client)"
 WRITE_SECONDS = 600  # a write (a whole graph, or an update) may take this long
 # What a query form is asked for, best first; graphs are read in whichever of these comes back.
-GRAPH_READERS = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
+N_TRIPLES = "application/n-triples"
+GRAPH_READERS = {N_TRIPLES: ox.RdfFormat.N_TRIPLES,
                  "text/turtle": ox.RdfFormat.TURTLE}
 ASKING = {"SELECT": SPARQL_JSON, "ASK": SPARQL_JSON,
           "CONSTRUCT": "application/n-triples, text/turtle;q=0.9",
@@ -65,13 +67,22 @@ class RemoteStore:
 
     transactional = False
 
-    def __init__(self, endpoints: Endpoints, token: str | None = None) -> None:
+    def __init__(self, endpoints: Endpoints, token: str | None = None,
+                 via_update: bool = False) -> None:
         self.endpoints = endpoints
+        # Graphs written with SPARQL Update (DROP, INSERT) instead of the Graph Store
+        # Protocol, for servers without it (or without its PUT and DELETE).
+        self.via_update = via_update
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
         self._writes = 0
+
+    @property
+    def writes_to(self) -> str:
+        """The URL graph writes go to (the Graph Store's, or the update endpoint's)."""
+        return self.endpoints.update if self.via_update else self.endpoints.store
 
     @property
     def version(self) -> str:
@@ -116,15 +127,24 @@ class RemoteStore:
 
     def put_graph(self, graph: str | None, data: bytes, media_type: str) -> None:
         """Replace one graph (None: the default graph) with RDF in a media type."""
-        self._send_graph("PUT", graph, data, media_type)
+        if self.via_update:  # one request, so one transaction on servers that have them
+            self.update(f"{_drop(graph)} ; {_insert(graph, data, media_type)}")
+        else:
+            self._send_graph("PUT", graph, data, media_type)
 
     def post_graph(self, graph: str | None, data: bytes, media_type: str) -> None:
         """Add RDF in a media type to one graph (None: the default graph)."""
-        self._send_graph("POST", graph, data, media_type)
+        if self.via_update:
+            self.update(_insert(graph, data, media_type))
+        else:
+            self._send_graph("POST", graph, data, media_type)
 
     def delete_graph(self, graph: str | None) -> None:
         """Drop one graph (None: empty the default graph); a graph already gone is fine."""
-        self._send_graph("DELETE", graph, b"", None)
+        if self.via_update:
+            self.update(_drop(graph))
+        else:
+            self._send_graph("DELETE", graph, b"", None)
 
     def _send_graph(self, method: str, graph: str | None, data: bytes, media_type: str | None
                     ) -> None:
@@ -156,11 +176,15 @@ class RemoteStore:
                                ) from None
 
     def load(self, path: Path, graph: str | None = None) -> None:
-        media = {".ttl": "text/turtle", ".nt": "application/n-triples"}.get(path.suffix)
-        if media is None:
+        if path.suffix not in {".ttl", ".nt"}:
             raise KgError(f"{path}: load a .ttl or .nt file into one graph; push a dataset "
                           "with `kg push`")
-        self.post_graph(graph, path.read_bytes(), media)
+        try:
+            triples = ox.serialize(ox.parse(path=str(path), format=rdf_format(path)),
+                                   format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError as error:
+            raise syntax_error(error, path) from None
+        self.post_graph(graph, triples, N_TRIPLES)
 
     def close(self) -> None:
         self._session.close()
@@ -177,6 +201,22 @@ def query_form(sparql: str) -> str:
     return found.group(1).upper()
 
 
+def _drop(graph: str | None) -> str:
+    return f"DROP SILENT GRAPH <{graph}>" if graph else "DROP SILENT DEFAULT"
+
+
+def _insert(graph: str | None, data: bytes, media_type: str) -> str:
+    """An INSERT of N-Triples (whose lines are SPARQL triples as they are).
+
+    INSERT ... WHERE {} rather than INSERT DATA, which Virtuoso 7 refuses blank nodes in.
+    """
+    if media_type != N_TRIPLES:
+        raise KgError(f"graphs are written with SPARQL Update as {N_TRIPLES}, not {media_type}")
+    triples = data.decode("utf-8")
+    return f"INSERT {{ GRAPH <{graph}> {{ {triples} }} }} WHERE {{}}" if graph else \
+        f"INSERT {{ {triples} }} WHERE {{}}"
+
+
 def _raise_for(response: requests.Response, url: str) -> None:
     if response.status_code >= 400:
         raise KgError(f"the store at {url} answered {response.status_code}: "
@@ -186,8 +226,12 @@ def _raise_for(response: requests.Response, url: str) -> None:
 @backend("http")
 @backend("https")
 def open_remote(location: str, update: str | None = None, store: str | None = None,
-                token: str | None = None, **_: Any) -> RemoteStore:
-    """A remote store at its query URL; `update` and `store` URLs default to Oxigraph's."""
+                token: str | None = None, via_update: bool = False, **_: Any) -> RemoteStore:
+    """A remote store at its query URL; `update` and `store` URLs default to Oxigraph's.
+
+    With `via_update`, graphs are written with SPARQL Update rather than the Graph Store
+    Protocol.
+    """
     guessed = Endpoints.beside(location)
     return RemoteStore(Endpoints(location, update or guessed.update, store or guessed.store),
-                       token)
+                       token, via_update)
