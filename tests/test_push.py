@@ -15,6 +15,7 @@ import requests
 
 from kg.store import open_store
 from kg.store.base import select
+from kg.store.remote import RemoteStore
 from server.writers import hash_token
 from tests.conftest import WRITER_TOKEN, generate_dataset, oxigraph_serving, run_kg, serving
 
@@ -23,24 +24,38 @@ SUMMARY = re.compile(r"(\d+) graph\(s\) sent, (\d+) unchanged, (\d+) deleted; (\
 
 @dataclass(frozen=True)
 class Target:
-    """A store to push to: its query URL and what else `kg push` must be told."""
+    """A store to push to: its endpoints, and whether graphs go by SPARQL Update."""
 
     query: str
-    options: tuple[str, ...] = ()
+    gsp: str | None = None
+    update: str | None = None
+    via_update: bool = False
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """What `kg push` is told besides --to."""
+        return (*(("--gsp", self.gsp) if self.gsp else ()),
+                *(("--update", self.update) if self.update else ()),
+                *(("--via", "update") if self.via_update else ()))
+
+    def open(self) -> RemoteStore:
+        store = open_store(self.query, store=self.gsp, update=self.update,
+                           via_update=self.via_update)
+        assert isinstance(store, RemoteStore)
+        return store
 
 
 @pytest.fixture(params=["oxigraph-server", "oxigraph-server-update", "virtuoso",
                         "virtuoso-update"])
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
     """Each server, written to with the Graph Store Protocol or (-update) SPARQL Update."""
-    via = ("--via", "update") if request.param.endswith("-update") else ()
+    via_update = request.param.endswith("-update")
     if request.param.startswith("oxigraph-server"):
         with oxigraph_serving(tmp_path / "oxigraph", options=("--union-default-graph",)) as url:
-            yield Target(f"{url}/query", via)
+            yield Target(f"{url}/query", via_update=via_update)
     else:
         virtuoso = request.getfixturevalue("virtuoso")
-        yield Target(virtuoso.sparql, ("--gsp", virtuoso.graph_store, "--update",
-                                       virtuoso.sparql, *via))
+        yield Target(virtuoso.sparql, virtuoso.graph_store, virtuoso.sparql, via_update)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +90,7 @@ def push(target: Target, data: Path, build_dir: Path) -> tuple[int, int, int, in
 
 def held(target: Target, graphs: set[str]) -> Counter[str]:
     """Triples per graph in the store, of the graphs named (others may share the store)."""
-    rows = select(open_store(target.query),
+    rows = select(target.open(),
                   "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return Counter({row["g"]["value"]: int(row["n"]["value"]) for row in rows
                     if row["g"]["value"] in graphs})
@@ -112,6 +127,16 @@ def test_push_again_sends_nothing(target, dataset, tmp_path):
     sizes = graph_sizes(dataset)
     push(target, dataset, tmp_path)
     assert push(target, dataset, tmp_path) == (0, len(sizes), 0, sizes.total())
+
+
+def test_push_notices_a_store_emptied_since_the_last_push(target, dataset, tmp_path):
+    push(target, dataset, tmp_path)
+    gone = sorted(graph_sizes(dataset))[-1]
+    target.open().delete_graph(gone)
+    result = run_kg("push", "--to", target.query, *target.options, "--data", str(dataset),
+                    env={"KG_BUILD_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert f"<{gone}>: 0 in the store" in result.stderr and "delete" in result.stderr
 
 
 def test_push_to_a_folder_says_it_needs_a_url(dataset, tmp_path):

@@ -89,7 +89,7 @@ def push_dataset(path: Path, store: RemoteStore, progress_file: Path,
         remember(done, progress_file)
         report.sent[name] = len(triples)
         on_graph(name, len(triples))
-    check_counts(store, {name: len(triples) for name, triples in graphs.items()})
+    check_counts(store, {name: len(triples) for name, triples in graphs.items()}, progress_file)
     return report
 
 
@@ -101,7 +101,7 @@ def remember(done: dict[str, str], progress_file: Path) -> None:
     staged.replace(progress_file)
 
 
-def check_counts(store: RemoteStore, expected: dict[str, int]) -> None:
+def check_counts(store: RemoteStore, expected: dict[str, int], progress_file: Path) -> None:
     """Raise KgError naming each graph whose triple count in the store differs."""
     held = {row["g"]["value"]: int(row["n"]["value"]) for row in select(
         store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
@@ -110,4 +110,6 @@ def check_counts(store: RemoteStore, expected: dict[str, int]) -> None:
              if name != DEFAULT and held.get(name, 0) != count]
     if wrong:
         raise KgError("the store does not hold what was pushed (blank nodes shared between "
-                      "graphs are one cause):\n  " + "\n  ".join(wrong[:20]))
+                      "graphs are one cause; a store emptied or written to by others since "
+                      f"the last push another: delete {progress_file} to send everything "
+                      "again):\n  " + "\n  ".join(wrong[:20]))
