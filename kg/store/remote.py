@@ -5,7 +5,8 @@ Reads go over the SPARQL 1.1 Protocol. The server is asked for one format per qu
 format the caller wants, cut at its row limit, so that every server answers alike: servers
 differ in the formats they offer (Virtuoso 7 has no TriG or N-Quads answers) and Virtuoso 7
 answers ASK with a one-row SELECT (openlink/virtuoso-opensource#464). Writes go whole graph by
-whole graph over the Graph Store HTTP Protocol, which every one of those servers speaks.
+whole graph over the Graph Store HTTP Protocol, or with SPARQL Update (`via_update`) where a
+server lacks the protocol's PUT and DELETE (QLever).
 
 A location is the query endpoint's URL; the Graph Store and update endpoints default to the
 usual places of Oxigraph server (`/store`, `/update` beside `/query`) and may be given (Virtuoso:
@@ -37,9 +38,9 @@ WRITE_SECONDS = 600  # a write (a whole graph, or an update) may take this long
 N_TRIPLES = "application/n-triples"
 GRAPH_READERS = {N_TRIPLES: ox.RdfFormat.N_TRIPLES,
                  "text/turtle": ox.RdfFormat.TURTLE}
+GRAPHS_ASKED = f"{N_TRIPLES}, text/turtle;q=0.9"
 ASKING = {"SELECT": SPARQL_JSON, "ASK": SPARQL_JSON,
-          "CONSTRUCT": "application/n-triples, text/turtle;q=0.9",
-          "DESCRIBE": "application/n-triples, text/turtle;q=0.9"}
+          "CONSTRUCT": GRAPHS_ASKED, "DESCRIBE": GRAPHS_ASKED}
 # A query's prologue (SPARQL 1.1 §19.8 rules 4-7: BASE and PREFIX declarations, comments)...
 PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*",
                       re.IGNORECASE)
