@@ -230,12 +230,13 @@ def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_
 @main.command()
 @click.option("--to", "url", required=True, envvar="KG_PUSH_URL",
               help="The store's SPARQL query endpoint URL.")
-@click.option("--gsp", help="Its Graph Store Protocol URL (default: /store beside the query "
-              "URL, as Oxigraph server has it).")
-@click.option("--update", "update_url", help="Its SPARQL Update URL (default: /update beside "
-              "the query URL).")
+@click.option("--gsp", envvar="KG_PUSH_GSP", help="Its Graph Store Protocol URL (default: "
+              "/store beside the query URL, as Oxigraph server has it).")
+@click.option("--update", "update_url", envvar="KG_PUSH_UPDATE", help="Its SPARQL Update URL "
+              "(default: /update beside the query URL).")
 @click.option("--via", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True,
-              help="Send graphs with the Graph Store Protocol or with SPARQL Update.")
+              envvar="KG_PUSH_VIA", help="Send graphs with the Graph Store Protocol or with "
+              "SPARQL Update.")
 @click.option("--token", envvar="KG_PUSH_TOKEN", help="Bearer token for the store, if any.")
 @click.option("--data", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="The dataset to push (default: the current build's dataset.nq).")
