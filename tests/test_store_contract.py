@@ -15,16 +15,19 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
+from kg.queries import read_queries
 from kg.store import open_store
 from kg.store.base import QueryOptions, QueryTimeout, select
+from kg.store.push import push_dataset
 from kg.store.results import GRAPH_FORMATS, RESULTS_FORMATS
-from tests.conftest import oxigraph_serving
+from tests.conftest import oxigraph_serving, virtuoso_serving
 
 # Oxigraph server's default graph is its own unless told otherwise; ours is the union.
 OXIGRAPH_OPTIONS = ("--union-default-graph",)
@@ -32,6 +35,7 @@ DATA = """<{ns}a> <{ns}p> "x"@en , 1 , _:b , <{ns}c> , "tab\\there, \\"quoted\\"
 _:b <{ns}q> "2024-05-08"^^<http://www.w3.org/2001/XMLSchema#date> .
 """
 BLANK = re.compile(r"_:[\w.-]+")
+QUERIES = {query.name: query for query in read_queries()}
 
 
 @pytest.fixture(params=["embedded", "oxigraph-server", "virtuoso"])
@@ -168,3 +172,54 @@ def test_store_query_past_its_time_limit_is_a_query_timeout(store, tmp_path, ns)
     assert time.monotonic() - started < 5
     rows = select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ns}g> {{ ?s ?p ?o }} }}")
     assert rows[0]["n"]["value"] == "40"  # and the next query is answered
+
+
+# Where Virtuoso 7.2.5 answers a competency query otherwise than the embedded store, and why.
+VIRTUOSO_DIFFERS = {
+    "01-csto-members": "GROUP_CONCAT joins the statuses in another order (SPARQL leaves it open)",
+    "05-peskov-statements": "GROUP_CONCAT joins the labels in another order (SPARQL leaves it "
+                            "open)",
+    "06-peacekeeping-contingent-size": "fewer duplicate solutions (an OPTIONAL that repeats "
+                                       "GRAPH ?graph); not diagnosed further",
+    "07-timeline-russian-forces": "a small part of the rows (rdfs:subClassOf* with FILTER NOT "
+                                  "EXISTS); not diagnosed further",
+}
+
+
+@pytest.fixture(scope="module")
+def build_stores(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The session's build in every back-end: embedded, Oxigraph server and a Virtuoso of its
+    own (the session's is shared with tests that push other data into the same graphs)."""
+    dataset = built.release / "dataset.nq"
+    folder = tmp_path_factory.mktemp("build-stores")
+    embedded = open_store(folder / "embedded")
+    embedded.load(dataset)
+    stores: dict[str, Any] = {"embedded": embedded}
+    with ExitStack() as stack:
+        url = stack.enter_context(oxigraph_serving(folder / "oxigraph", options=OXIGRAPH_OPTIONS))
+        stores["oxigraph-server"] = open_store(f"{url}/query")
+        try:
+            virtuoso = stack.enter_context(virtuoso_serving(folder / "virtuoso"))
+            stores["virtuoso"] = open_store(virtuoso.sparql, store=virtuoso.graph_store)
+        except pytest.skip.Exception as skipped:
+            stores["virtuoso"] = skipped
+        for name in ("oxigraph-server", "virtuoso"):
+            if not isinstance(stores[name], BaseException):
+                push_dataset(dataset, stores[name], folder / f"{name}.json")
+        yield stores
+    embedded.close()
+
+
+@pytest.mark.parametrize("backend", ["oxigraph-server", "virtuoso"])
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_store_answers_the_competency_queries_as_the_embedded_store(build_stores, backend,
+                                                                     name, request):
+    store = build_stores[backend]
+    if isinstance(store, BaseException):
+        pytest.skip(str(store))
+    if backend == "virtuoso" and name in VIRTUOSO_DIFFERS:  # strict: agreeing would fail
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
+    options = QueryOptions(results_media="text/csv")
+    ours, theirs = (build_stores["embedded"], store)
+    assert read_solutions(theirs.query(QUERIES[name].sparql, 60, options).body, "text/csv") == \
+        read_solutions(ours.query(QUERIES[name].sparql, 60, options).body, "text/csv")
