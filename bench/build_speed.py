@@ -1,13 +1,14 @@
 """Documents per second and peak memory of `kg build` on the corpus replicated to N articles.
 
-Usage: .venv/bin/python bench/build_speed.py [--articles 1000] [--reason] [--keep DIR]
+Usage: .venv/bin/python bench/build_speed.py [--articles 1000] [--workers 1] [--reason]
+       [--keep DIR]
 
 It copies the project's data folders into a temporary KG_HOME, writes the corpus N times over
 (the first copy keeps its name, which the registry cites; copy k of document d is
 `r<k>_<d>.txt`, same text, so each copy is a document of its own),
 runs the real `kg build` in a subprocess, and prints one Markdown table row: articles, wall
-time, documents per second, peak resident memory of the build, and the build's own timings
-(pipeline, write, validate) from its manifest.json.
+time, documents per second, peak resident memory of the largest build process, and the build's
+own timings (pipeline, write, validate) from its manifest.json.
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ DATA_FOLDERS = ("ontology", "shapes", "registry", "config", "lexicons")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=1, help="kg build --workers")
     parser.add_argument("--reason", action="store_true", help="include the HermiT check")
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: temporary)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as scratch:
         home = options.keep or Path(scratch)
         replicate(home, options.articles)
-        print(measure(home, options.articles, options.reason))
+        print(measure(home, options.articles, options.workers, options.reason))
 
 
 def replicate(home: Path, articles: int) -> None:
@@ -52,8 +54,8 @@ def replicate(home: Path, articles: int) -> None:
         shutil.copyfile(original, corpus / name)
 
 
-def measure(home: Path, articles: int, reason: bool) -> str:
-    command = [sys.executable, "-m", "kg.cli", "build", "--no-docs",
+def measure(home: Path, articles: int, workers: int, reason: bool) -> str:
+    command = [sys.executable, "-m", "kg.cli", "build", "--no-docs", "--workers", str(workers),
                "--reason" if reason else "--no-reason", "--build-dir", str(home / "build")]
     started = time.perf_counter()
     subprocess.run(command, check=True, cwd=ROOT, env={**os.environ, "KG_HOME": str(home)},
@@ -64,7 +66,7 @@ def measure(home: Path, articles: int, reason: bool) -> str:
     timings = manifest["timings"]
     return (f"| {articles} | {manifest['triples']} | {wall:.1f} s | {articles / wall:.1f} | "
             f"{peak_mib:.0f} MiB | {timings['pipeline']:.1f} s | {timings['write']:.1f} s | "
-            f"{timings['validate']:.1f} s | {'yes' if reason else 'no'} |")
+            f"{timings['validate']:.1f} s | {'yes' if reason else 'no'} | {workers} |")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,10 @@ from kg import __version__, iris, paths
 from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InvalidGraph, ToolMissing
-from kg.pipeline import PlannedStage, read_plan, run_document, run_documents
+from kg.link.cache import read_cache
+from kg.link.linking import wikidata_triples
+from kg.pipeline import PlannedStage, read_plan, run_document, run_in_workers
+from kg.provenance import Triple
 from kg.rdf import write_dataset
 from kg.reconcile import reconcile_events
 from kg.registry import Registry, read_registry
@@ -55,25 +58,33 @@ class Sources:
     registry: Registry
     stages: list[PlannedStage]
     ontology: Graph
+    # The links graph and the Wikidata graph, from registry/wikidata-*.{yaml,jsonl} (kg/link/).
+    wikidata: tuple[list[Triple], list[Triple]] = ([], [])
 
 
 def read_sources() -> Sources:
     """Read and check every input of a build; raises on the first bad file."""
-    return Sources(read_corpus(paths.CORPUS_DIR), read_registry(paths.REGISTRY_FILE),
-                   read_plan(paths.PIPELINE_FILE), read_ontology())
+    registry = read_registry(paths.REGISTRY_FILE)
+    wikidata = wikidata_triples(registry, paths.WIKIDATA_LINKS, read_cache(paths.WIKIDATA_CACHE))
+    return Sources(read_corpus(paths.CORPUS_DIR), registry, read_plan(paths.PIPELINE_FILE),
+                   read_ontology(), wikidata)
 
 
-def assemble(sources: Sources, progress: Progress | None = None) -> Dataset:
-    """The dataset in memory: ontology, registry and one graph per document, unvalidated."""
+def assemble(sources: Sources, progress: Progress | None = None, workers: int = 1) -> Dataset:
+    """The dataset in memory: ontology, registry and one graph per document, unvalidated;
+    documents are extracted in `workers` processes."""
     dataset = Dataset()
     _add(dataset, iris.ONTOLOGY_GRAPH, sources.ontology)
     by_key = {document.key: document for document in sources.corpus}
     _add(dataset, iris.REGISTRY_GRAPH, registry_triples(sources.registry, by_key))
+    _add(dataset, iris.LINKS_GRAPH, sources.wikidata[0])
+    _add(dataset, iris.WIKIDATA_GRAPH, sources.wikidata[1])
     task = progress.add_task("extracting", total=len(sources.corpus)) if progress else None
     # Documents' graphs are built apart and joined to the dataset at the end: rdflib's memory
     # store answers a pattern inside one named graph by scanning every graph's matches.
     graphs = []
-    for document, triples in run_documents(sources.stages, sources.corpus, sources.registry):
+    for document, triples in run_in_workers(sources.stages, sources.corpus, sources.registry,
+                                            workers):
         graph = Graph(identifier=iris.document_graph(document.key))
         for triple in triples:
             graph.add(triple)
@@ -95,12 +106,15 @@ def extract_document(document: Document, sources: Sources) -> Graph:
 
 
 def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = True,
-          progress: Progress | None = None) -> BuildReport:
-    """Build, validate and publish the dataset; raises InvalidGraph and keeps the old build."""
+          progress: Progress | None = None, workers: int = 1) -> BuildReport:
+    """Build, validate and publish the dataset; raises InvalidGraph and keeps the old build.
+
+    `workers` processes extract the documents (kg/pipeline.py's `run_in_workers`).
+    """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     sources = read_sources()
-    dataset = assemble(sources, progress)
+    dataset = assemble(sources, progress, workers)
     timings["pipeline"] = time.perf_counter() - started
 
     releases = build_dir / "releases"

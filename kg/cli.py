@@ -59,8 +59,10 @@ def main() -> None:
               help="Check OWL consistency with HermiT (needs Java).")
 @click.option("--docs/--no-docs", default=True, show_default=True,
               help="Write the ontology's HTML documentation with pyLODE.")
+@click.option("--workers", default=1, show_default=True, envvar="KG_BUILD_WORKERS",
+              type=click.IntRange(1), help="Processes extracting documents (64 at a time).")
 @reports_errors
-def build(build_dir: Path, reason: bool, docs: bool) -> None:
+def build(build_dir: Path, reason: bool, docs: bool, workers: int) -> None:
     """Build the graph, validate it and publish it atomically.
 
     Reads corpus/ and registry/, runs the stages of config/pipeline.yaml, writes TriG and
@@ -70,7 +72,8 @@ def build(build_dir: Path, reason: bool, docs: bool) -> None:
     from kg.build import build as run_build
 
     with Progress(console=stderr, transient=True) as progress:
-        report = run_build(build_dir, reason=reason, docs=docs, progress=progress)
+        report = run_build(build_dir, reason=reason, docs=docs, progress=progress,
+                           workers=workers)
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
     stderr.print(f"built {report.triples} triples in {len(report.graphs)} graphs ({timings})")
     click.echo(report.release / "dataset.trig")
@@ -167,7 +170,57 @@ def evaluate(gold: Path, details: bool) -> None:
     dataset = assemble(sources)
     graphs = {document.key: dataset.graph(iris.document_graph(document.key))
               for document in sources.corpus}
-    click.echo(render_report(score(graphs, sources.corpus, gold), details), nl=False)
+    report = score(graphs, sources.corpus, gold, dataset.graph(iris.REGISTRY_GRAPH))
+    click.echo(render_report(report, details), nl=False)
+
+
+@main.command()
+@click.option("--endpoint", envvar="KG_WIKIDATA_ENDPOINT",
+              help="The Wikidata SPARQL endpoint to ask (default: config/wikidata.yaml's, "
+              "https://query.wikidata.org/sparql).")
+@click.option("--refresh", is_flag=True,
+              help="Ask again instead of using cached answers, and verify the registry's QIDs.")
+@click.option("--check", is_flag=True,
+              help="Also list where the built graph (or --data) and Wikidata disagree.")
+@click.option("--threshold", type=click.FloatRange(0, 1),
+              help="Lowest score that becomes a link (default: config/wikidata.yaml's).")
+@click.option("--data", type=click.Path(path_type=Path, dir_okay=False),
+              help="The graph --check reads (default: the current build's dataset.nq).")
+@click.option("--cache", type=click.Path(path_type=Path, dir_okay=False),
+              default=paths.WIKIDATA_CACHE, show_default="registry/wikidata-cache.jsonl",
+              help="The file of Wikidata answers (JSON lines).")
+@click.option("--links", type=click.Path(path_type=Path, dir_okay=False),
+              default=paths.WIKIDATA_LINKS, show_default="registry/wikidata-links.yaml",
+              help="The file of links chosen and entities left for review.")
+@click.option("--offline", is_flag=True, help="Ask nothing: use the cache only.")
+@reports_errors
+def link(endpoint: str | None, refresh: bool, check: bool, threshold: float | None,
+         data: Path | None, cache: Path, links: Path, offline: bool) -> None:
+    """Link registry entities to Wikidata items (owl:sameAs), caching every answer.
+
+    Entities without a QID get candidates by name, type and context, scored; the best above the
+    threshold is linked, ambiguous ones are listed for review. Facts about linked items are
+    fetched for the Wikidata graph that `kg build` makes from the cache.
+    """
+    from kg.link.client import WikidataClient
+    from kg.link.linking import LinkFiles, link_registry
+    from kg.link.render import render_report
+    from kg.link.settings import read_settings
+    from kg.registry import read_registry
+
+    settings = read_settings(paths.WIKIDATA_SETTINGS)
+    client = None if offline else WikidataClient(endpoint or settings.endpoint,
+                                                 settings.timeout, settings.tries)
+    with stderr.status(f"linking with {client.endpoint if client else 'the cache only'}"):
+        report = link_registry(read_registry(paths.REGISTRY_FILE), settings,
+                               LinkFiles(links, cache), client,
+                               refresh=refresh, threshold=threshold,
+                               check=(data or paths.current_build() / "dataset.nq") if check
+                               else None)
+    click.echo(render_report(report), nl=False)
+    if report.unavailable:
+        stderr.print(f"warning: {report.unavailable}; {len(report.unanswered)} question(s) "
+                     "without an answer, left as they were (rerun later)")
 
 
 @main.command()
@@ -261,6 +314,42 @@ def push(url: str, gsp: str | None, update_url: str | None, via: str, token: str
     stderr.print(f"{len(report.sent)} graph(s) sent, {len(report.skipped)} unchanged, "
                  f"{len(report.deleted)} deleted; "
                  f"{report.triples} triples in the store, counts checked")
+
+
+@main.command()
+@click.argument("url")
+@click.option("--manifests", type=click.Path(path_type=Path, exists=True), required=True,
+              envvar="KG_W3C_MANIFESTS", help="Folder of the W3C test manifests (each "
+              "manifest.ttl under it is run), or one manifest file.")
+@click.option("--update", "update_url", help="The update endpoint (default: URL itself).")
+@click.option("--gsp", "store_url", help="The Graph Store Protocol endpoint (without it, "
+              "its tests are skipped).")
+@click.option("--token", envvar="KG_CONFORMANCE_TOKEN", help="Bearer token sent with every "
+              "request (a writer's, for our endpoint).")
+@click.option("--timeout", default=30.0, show_default=True, type=float,
+              help="Seconds to wait for each answer.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit"]),
+              default="text", show_default=True, help="How results are written.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              show_default=True, help="Where results go ('-' is stdout).")
+@reports_errors
+def conformance(url: str, manifests: Path, update_url: str | None, store_url: str | None,
+                token: str | None, timeout: float, output_format: str, output: Any) -> None:
+    """Run the W3C SPARQL 1.1 Protocol and Graph Store Protocol tests against an endpoint.
+
+    URL is the query endpoint, ours or any other. The tests write and clear graphs (CLEAR ALL,
+    DROP ALL): aim them at a scratch store. Exit 0 when none fails, 1 when some fail, 2 when
+    they could not run.
+    """
+    from kg.conformance import RENDERERS, Endpoint, Verdict, read_manifests, run_conformance
+
+    cases = read_manifests(manifests)
+    endpoint = Endpoint(url, update_url, store_url, token, timeout)
+    with stderr.status(f"running {len(cases)} tests against {url}") as status:
+        outcomes = run_conformance(cases, endpoint, lambda outcome: status.update(
+            f"{outcome.verdict}: {outcome.name}"))
+    output.write(RENDERERS[output_format](outcomes))
+    sys.exit(1 if any(outcome.verdict is Verdict.FAILED for outcome in outcomes) else 0)
 
 
 @main.command()

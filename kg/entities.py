@@ -58,6 +58,8 @@ def entity_triples(entity: Entity) -> list[Triple]:
     if entity.force_of:
         triples.append((node, CKG.forceOf, iris.entity(entity.force_of)))
     triples += [(node, CKG.borderOf, iris.entity(state)) for state in entity.border_of]
+    triples += [(node, CKG[role], iris.entity(key)) for role, keys in entity.roles.items()
+                for key in keys]
     return triples
 
 

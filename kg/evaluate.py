@@ -96,10 +96,11 @@ class Report:
         return self.scores.setdefault(name, Score())
 
 
-def evaluate(dataset_graphs: dict[str, Graph], documents: Iterable[Document], gold_dir: Path
-             ) -> Report:
+def evaluate(dataset_graphs: dict[str, Graph], documents: Iterable[Document], gold_dir: Path,
+             registry_graph: Graph | None = None) -> Report:
     """Score each document's named graph against its gold file (documents without one are
-    skipped)."""
+    skipped). `registry_graph` gives the curated roles of registry events that documents
+    describe without naming them: the extractor identified the event, roles and all."""
     report = Report()
     for document in documents:
         path = gold_dir / f"{document.key}.yaml"
@@ -108,7 +109,8 @@ def evaluate(dataset_graphs: dict[str, Graph], documents: Iterable[Document], go
         gold_entities, gold_facts = read_gold(path, document)
         graph = dataset_graphs[document.key]
         _score_entities(report, document.key, gold_entities, extracted_entities(graph, document))
-        _score_facts(report, document.key, gold_facts, extracted_facts(graph, document))
+        _score_facts(report, document.key, gold_facts, extracted_facts(graph, document,
+                                                                          registry_graph))
     events, everything = report.score("events"), report.score("all facts")
     for name in FACT_TYPES:
         score = report.scores.get(name)
@@ -145,14 +147,18 @@ def extracted_entities(graph: Graph, document: Document) -> set[str]:
                                                        CKG.mentions)}
 
 
-def extracted_facts(graph: Graph, document: Document) -> list[Fact]:
+def extracted_facts(graph: Graph, document: Document, registry_graph: Graph | None = None
+                    ) -> list[Fact]:
     """One fact per (assertion node, evidence) in the document's graph; fact types the
-    ontology does not model are never extracted and count as misses."""
+    ontology does not model are never extracted and count as misses. Roles are the
+    document's, and for a registry event also the registry's."""
     facts = []
     modelled = [name for name in FACT_TYPES if name in CKG.__annotations__]
+    described = [graph] if registry_graph is None else [graph, registry_graph]
     for type_name in modelled:
         for node in graph.subjects(RDF.type, CKG[type_name]):
-            roles = {role: frozenset(_key(str(v)) for v in graph.objects(node, CKG[role]))
+            roles = {role: frozenset(_key(str(v)) for g in described
+                                     for v in g.objects(node, CKG[role]))
                      for role in ("agent", "participant", "force", "location", "affected",
                                   "speaker", "party", "member", "organization", "holder")}
             roles["parties"] = roles.pop("party")

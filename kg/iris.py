@@ -16,6 +16,8 @@ from kg.vocab import CKR
 
 ONTOLOGY_GRAPH = CKR["graph/ontology"]
 REGISTRY_GRAPH = CKR["graph/registry"]
+LINKS_GRAPH = CKR["graph/links"]  # owl:sameAs chosen by `kg link`, with how each was chosen
+WIKIDATA_GRAPH = CKR["graph/wikidata"]  # facts fetched from Wikidata, with their retrieval
 
 
 def entity(key: str) -> URIRef:
@@ -70,6 +72,11 @@ def event(type_name: str, roles: dict[str, list[URIRef]]) -> URIRef:
     return CKR[f"event/{_digest(*parts)}"]
 
 
+def is_minted_event(node: URIRef) -> bool:
+    """Whether an event node was minted from a text's roles (not a registry event)."""
+    return str(node).startswith(str(CKR["event/"]))
+
+
 def statement(document_key: str, start: int, end: int) -> URIRef:
     """A statement as one document reports it (the words at body[start:end])."""
     return CKR[f"statement/{_digest(document_key, start, end)}"]
@@ -103,6 +110,16 @@ def quantity(value: object, unit: str, approximate: bool, of: list[URIRef],
     if of:
         return CKR[f"quantity/{_digest(value, unit, approximate, *sorted(map(str, of)))}"]
     return CKR[f"quantity/{_digest(document_key, *span)}"]
+
+
+def wikidata_link(key: str) -> URIRef:
+    """How the registry entity `key` was linked to Wikidata (one link per entity)."""
+    return CKR[f"wikidata-link/{key}"]
+
+
+def wikidata_answer(cache_key: str) -> URIRef:
+    """One cached Wikidata answer, from its cache key ("facts:Q399")."""
+    return CKR[f"wikidata-answer/{_digest(cache_key)}"]
 
 
 def _digest(*parts: object) -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import difflib
 import logging
+import multiprocessing
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,38 @@ def run_documents(stages: list[PlannedStage], documents: Sequence[Document],
             for state, additions, collected in zip(states, results, triples, strict=True):
                 _take(stage, state, additions, collected)
         yield from zip(batch, triples, strict=True)
+
+
+def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
+                   registry: Registry, workers: int
+                   ) -> Iterator[tuple[Document, list[Triple]]]:
+    """`run_documents` spread over `workers` processes, a BATCH of documents at a time, in
+    document order. Workers are forked, so they share the plan and registry without copying;
+    a stage's own `processes` setting is 1 in them (a pool's worker may not start processes).
+    """
+    if workers <= 1 or len(documents) <= BATCH:
+        yield from run_documents(stages, documents, registry)
+        return
+    alone = [replace(planned, settings={**planned.settings, "processes": 1})
+             if "processes" in planned.settings else planned for planned in stages]
+    batches = [documents[first:first + BATCH] for first in range(0, len(documents), BATCH)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_take_plan, initargs=(alone, registry)) as pool:
+        for batch, results in zip(batches, pool.imap(_run_batch, batches), strict=True):
+            yield from zip(batch, results, strict=True)
+
+
+_plan: tuple[list[PlannedStage], Registry] | None = None  # a worker's plan and registry
+
+
+def _take_plan(stages: list[PlannedStage], registry: Registry) -> None:
+    global _plan
+    _plan = (stages, registry)
+
+
+def _run_batch(documents: Sequence[Document]) -> list[list[Triple]]:
+    assert _plan is not None, "the worker was started without a plan"
+    return [triples for _, triples in run_documents(_plan[0], documents, _plan[1])]
 
 
 def run_document(stages: list[PlannedStage], document: Document, registry: Registry

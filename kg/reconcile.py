@@ -6,7 +6,8 @@ so two sources naming the same meeting with different detail ("Putin meets Pashi
 the roles of one are all among the roles of the other, they share a participant, force or
 agent, their dates (where both have one) lie within TOLERANCE days of each other, and the
 smaller matches no other candidate (an ambiguous match merges nothing). The merged node is
-the cluster's smallest IRI, and every graph takes the fullest label; each document keeps its
+the cluster's registry event if it has one (its label is the registry's), else its smallest
+IRI, and every graph takes the fullest label; each document keeps its
 own date, status and evidence in its own graph, so where sources differ (May 8 and May 9) the
 difference stays a query away.
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
+from kg import iris
 from kg.vocab import CKG
 
 MERGED_CLASSES = ("Meeting", "MilitaryOperation", "Deployment", "Withdrawal", "Reinforcement",
@@ -86,10 +88,15 @@ def _clusters(sightings: dict[URIRef, Sighting]) -> dict[URIRef, URIRef]:
     for small, larges in partners.items():
         unique = {root(large) for large in larges}
         if len(unique) == 1:  # an ambiguous match merges nothing
-            a, b = sorted((root(small), unique.pop()), key=str)
+            a, b = sorted((root(small), unique.pop()), key=_kept_first)
             if a != b:
                 parent[b] = a
     return {node: root(node) for node in sightings if root(node) != node}
+
+
+def _kept_first(node: URIRef) -> tuple[bool, str]:
+    """Sort key: a registry event before minted ones, then by IRI."""
+    return iris.is_minted_event(node), str(node)
 
 
 def _contained(small: Sighting, large: Sighting) -> bool:
@@ -111,6 +118,8 @@ def _labels(graphs: list[Graph], merged: dict[URIRef, URIRef]) -> dict[URIRef, L
     for graph in graphs:
         for node, label in graph.subject_objects(RDFS.label):
             kept = merged.get(node, node)
+            if not iris.is_minted_event(kept):
+                continue  # a registry event is labelled in the registry's graph
             if kept in merged.values() and len(label) > len(best.get(kept, "")):
                 best[kept] = label
     return best
@@ -122,7 +131,8 @@ def _rewrite(graphs: list[Graph], merged: dict[URIRef, URIRef],
         for old, new in merged.items():
             for p, o in list(graph.predicate_objects(old)):
                 graph.remove((old, p, o))
-                graph.add((new, p, o))
+                if p != RDFS.label or iris.is_minted_event(new):
+                    graph.add((new, p, o))
             for s, p in list(graph.subject_predicates(old)):
                 graph.remove((s, p, old))
                 graph.add((s, p, new))

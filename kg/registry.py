@@ -7,6 +7,8 @@ and agreements carry curated quotes from the documents, so that even they have e
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -22,7 +24,11 @@ from kg.vocab import CKG
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 FIELDS = ("type", "label", "variants", "wikidata", "located_in", "force_of", "border_of",
-          "description", "evidence")
+          "country", "description", "roles", "date", "evidence")
+# An event's curated roles (what its curated quotes state) and its date, which is only used to
+# recognise the event where a document describes it without its name (kg/extract/events.py).
+ROLES = ("agent", "participant", "force", "location", "affected")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # The classes an entry may have; the events among them need curated evidence.
 EVENT_TYPES = frozenset({"Event", "Deployment", "Withdrawal", "Reinforcement", "Meeting",
                          "MilitaryOperation", "War", "Capture", "MembershipChange"})
@@ -55,7 +61,10 @@ class Entity:
     located_in: str | None = None
     force_of: str | None = None
     border_of: tuple[str, ...] = ()
+    country: str | None = None  # a person's country: context for Wikidata linking
     description: str | None = None
+    roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date: tuple[dt.date, dt.date] | None = None  # earliest and latest day
     evidence: tuple[CuratedQuote, ...] = ()
 
     @property
@@ -82,6 +91,17 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    def state_of(self, key: str) -> str | None:
+        """The state a place lies in (itself for a state), along its located_in chain."""
+        seen: set[str] = set()
+        entity = self.entities.get(key)
+        while entity is not None and entity.key not in seen:
+            if entity.type == "State":
+                return entity.key
+            seen.add(entity.key)
+            entity = self.entities.get(entity.located_in) if entity.located_in else None
+        return None
 
     def find(self, name: str, types: frozenset[str] | None = None) -> Entity | None:
         """The entry whose label or variant is `name` (ignoring case), of one of `types`."""
@@ -145,12 +165,16 @@ def _read_entity(key_node: yaml.Node, value_node: yaml.Node, path: Path) -> Enti
                             path, lines["wikidata"])
     evidence = tuple(_read_quotes(data.get("evidence") or [], key, path,
                                   _sequence_lines(value_node, "evidence")))
+    if ("roles" in data or "date" in data) and data["type"] not in EVENT_TYPES:
+        raise RegistryError(f"{key!r} is a {data['type']}: only events have roles and a date",
+                            path, lines.get("roles", lines.get("date")))
     entity = Entity(
         key=key, type=data["type"], label=data["label"].strip(), line=line,
         variants=tuple(_strings(data, "variants", key, path, lines)),
         wikidata=wikidata, located_in=data.get("located_in"), force_of=data.get("force_of"),
-        border_of=tuple(_strings(data, "border_of", key, path, lines)),
-        description=data.get("description"), evidence=evidence,
+        country=data.get("country"), border_of=tuple(_strings(data, "border_of", key, path, lines)),
+        description=data.get("description"), roles=_roles(data, key, path, lines),
+        date=_date_bounds(data, key, path, lines), evidence=evidence,
     )
     if entity.needs_evidence and not entity.evidence:
         raise RegistryError(f"{entity.type} {key!r} needs 'evidence': the document and exact "
@@ -169,6 +193,40 @@ def _read_quotes(items: list, key: str, path: Path, lines: list[int]) -> list[Cu
     return quotes
 
 
+def _roles(data: dict, key: str, path: Path, lines: dict[str, int]
+           ) -> dict[str, tuple[str, ...]]:
+    roles = data.get("roles") or {}
+    if not isinstance(roles, dict):
+        raise RegistryError(f"roles of {key!r} must map roles to lists of keys", path,
+                            lines.get("roles"))
+    for role in roles:
+        if role not in ROLES:
+            raise RegistryError(f"unknown role {role!r} in {key!r}; the roles are "
+                                f"{', '.join(ROLES)}", path, lines["roles"])
+    return {role: tuple(_strings(roles, role, key, path, {role: lines["roles"]}))
+            for role in roles}
+
+
+def _date_bounds(data: dict, key: str, path: Path, lines: dict[str, int]
+                 ) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a date written 2023, 2023-09 or 2023-09-19."""
+    if data.get("date") is None:
+        return None
+    match = DATE_PATTERN.match(str(data["date"]))
+    try:
+        if match is None:
+            raise ValueError
+        year, month, day = (int(part) if part else None for part in match.groups())
+        if day is not None:
+            return dt.date(year, month, day), dt.date(year, month, day)
+        first, last = (month, month) if month else (1, 12)
+        return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+    except ValueError:
+        raise RegistryError(f"date {data['date']!r} of {key!r} is not a date like 2023, "
+                            "2023-09 or 2023-09-19", path,
+                            lines["date"]) from None
+
+
 def _strings(data: dict, name: str, key: str, path: Path, lines: dict[str, int]) -> list[str]:
     values = data.get(name) or []
     if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
@@ -179,8 +237,10 @@ def _strings(data: dict, name: str, key: str, path: Path, lines: dict[str, int])
 
 def _check_references(registry: Registry) -> None:
     for entity in registry:
-        targets = [("located_in", entity.located_in), ("force_of", entity.force_of)]
+        targets = [("located_in", entity.located_in), ("force_of", entity.force_of),
+                   ("country", entity.country)]
         targets += [("border_of", key) for key in entity.border_of]
+        targets += [(f"role {role}", key) for role, keys in entity.roles.items() for key in keys]
         for name, target in targets:
             if target is not None and target not in registry.entities:
                 close = difflib.get_close_matches(str(target), list(registry.entities), n=1)

@@ -116,3 +116,11 @@ class CKG(DefinedNamespace):
     registryKey: URIRef
     mentions: URIRef
     cameoCode: URIRef
+    # Wikidata linking and enrichment
+    WikidataLink: URIRef
+    WikidataAnswer: URIRef
+    linkedEntity: URIRef
+    wikidataItem: URIRef
+    linkScore: URIRef
+    matchedName: URIRef
+    sparqlQuery: URIRef

@@ -69,10 +69,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from server.gsp import blueprint as gsp
     from server.ops import blueprint as ops
     from server.pages import blueprint as pages
+    from server.resource import blueprint as resource
     from server.sparql import blueprint as sparql
     from server.ui import blueprint as ui
 
-    for blueprint in (sparql, gsp, describe, ops, pages, ui):
+    for blueprint in (sparql, gsp, describe, ops, pages, resource, ui):
         app.register_blueprint(blueprint)
     install(app)
     if app.config["RELOAD_SECONDS"] and store.transactional:

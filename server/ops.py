@@ -97,7 +97,7 @@ def _allow_origin(app: Flask, response: Response) -> None:
         response.headers["Access-Control-Allow-Origin"] = "*"
     elif origin in origins:
         response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Vary"] = "Origin"
+        response.vary.add("Origin")  # beside Accept, where the answer is negotiated
     else:
         return
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"

@@ -118,6 +118,7 @@ def choose_formats(accept: MIMEAccept, format_name: str | None) -> Formats:
             raise ProtocolError(400, f"unknown format {format_name!r}; known: "
                                      f"{', '.join(sorted(FORMAT_NAMES))}")
         return Formats(_pair(media, RESULTS_FORMATS), _pair(media, GRAPH_FORMATS))
+    accept = _without_utf8_charset(accept)
     results = accept.best_match([*RESULTS_FORMATS, "application/json"])
     graph = accept.best_match(list(GRAPH_FORMATS))
     if results is None and graph is None and accept:
@@ -125,6 +126,19 @@ def choose_formats(accept: MIMEAccept, format_name: str | None) -> Formats:
                                  f"{', '.join(RESULTS_FORMATS)}; graphs: "
                                  f"{', '.join(GRAPH_FORMATS)}")
     return Formats(_pair(results or graph, RESULTS_FORMATS), _pair(graph or results, GRAPH_FORMATS))
+
+
+def _without_utf8_charset(accept: MIMEAccept) -> MIMEAccept:
+    """Accept with `charset=utf-8` taken out of its media ranges: every answer is UTF-8, so
+    `text/turtle; charset=utf-8` asks for what `text/turtle` gets, where werkzeug would
+    match the parameter literally and answer 406 (W3C GSP test head_existing_*)."""
+    ranges = []
+    for value, quality in accept:
+        media, *parameters = [part.strip() for part in value.split(";")]
+        kept = [p for p in parameters
+                if p.lower().replace('"', "").replace("-", "") != "charset=utf8"]
+        ranges.append(("; ".join([media, *kept]), quality))
+    return MIMEAccept(ranges)
 
 
 def _pair(media: str | None, offered: Mapping[str, object]) -> str:

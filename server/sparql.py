@@ -88,20 +88,25 @@ def sparql() -> Response:
     formats = choose_formats(request.accept_mimetypes, chosen)
     options = QueryOptions(formats.results, formats.graph, operation.default_graphs,
                            operation.named_graphs, config["MAX_ROWS"], request.base_url)
-    store = current_app.extensions["kg_store"]
-    cache: AnswerCache = current_app.extensions["kg_cache"]
-    key = (operation.text, options, store.version)
-    answer = cache.get(key)
-    g.cached = answer is not None
-    if answer is None:
-        answer = run_query(operation.text, options)
-        cache.put(key, answer)
+    answer = cached_answer(operation.text, options)
     response = Response(answer.body, 200, content_type=_content_type(answer.media_type))
     response.headers["X-KG-Rows"] = str(answer.rows)
     response.headers["X-KG-Store-Version"] = answer.version
     if answer.truncated:
         response.headers["X-KG-Truncated"] = f"cut at {config['MAX_ROWS']} rows"
     return response
+
+
+def cached_answer(text: str, options: QueryOptions) -> Answer:
+    """The answer kept for this query, options and store version, else a new one (then kept)."""
+    cache: AnswerCache = current_app.extensions["kg_cache"]
+    key = (text, options, current_app.extensions["kg_store"].version)
+    answer = cache.get(key)
+    g.cached = answer is not None
+    if answer is None:
+        answer = run_query(text, options)
+        cache.put(key, answer)
+    return answer
 
 
 def run_query(text: str, options: QueryOptions) -> Answer:

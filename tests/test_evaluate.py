@@ -14,19 +14,25 @@ from kg.corpus import read_corpus
 from kg.evaluate import Fact, evaluate, render_report
 
 FLOORS = {  # fact type: (precision, recall)
-    "entities": (0.95, 0.78),
+    # events described without their name count as mentions of the registry event: 0.79 -> 0.83
+    "entities": (0.95, 0.82),
     # Statements by "he"/"she", by `by` agents and by capitals standing for states traded
     # precision (0.92 -> 0.81) for recall (0.33 -> 0.57), raising F1 (0.49 -> 0.67).
-    "Statement": (0.80, 0.56),
-    "Withdrawal": (0.60, 0.70),
-    "Deployment": (0.55, 0.40),
-    "events": (0.55, 0.52),
+    # Definite descriptions resolved ("the governor said", "left the region"): statements
+    # 0.57 -> 0.62 recall, withdrawals 0.74 -> 0.84, deployments 0.44 -> 0.50.
+    "Statement": (0.82, 0.60),
+    "Withdrawal": (0.62, 0.82),
+    "Deployment": (0.65, 0.48),
+    "events": (0.59, 0.60),
+    "MilitaryOperation": (0.35, 0.45),
+    "Capture": (0.60, 0.35),
+    "Meeting": (0.60, 0.60),
     "War": (0.55, 0.65),
     "Membership": (0.85, 0.90),
     "PositionHeld": (0.95, 0.95),
     "Agreement": (0.90, 0.85),
     "Quantity": (0.85, 0.74),
-    "all facts": (0.79, 0.66),
+    "all facts": (0.79, 0.72),
     # named events cited by the named-events stage carry no status: 0.77 -> 0.68
     "event status": (0.65, 0.99),  # precision: the share of matched events with the right status
 }
@@ -52,7 +58,7 @@ def report(built):
     dataset.parse(built.release / "dataset.trig", format="trig")
     documents = read_corpus(paths.CORPUS_DIR)
     graphs = {d.key: dataset.graph(iris.document_graph(d.key)) for d in documents}
-    return evaluate(graphs, documents, paths.GOLD_DIR)
+    return evaluate(graphs, documents, paths.GOLD_DIR, dataset.graph(iris.REGISTRY_GRAPH))
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

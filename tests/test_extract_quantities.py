@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 
 from kg import iris, paths
 from kg.corpus import Document
@@ -201,10 +201,14 @@ def test_find_quantities_force_size_gives_personnel_on_the_force(registry: Regis
 
 
 def test_find_quantities_captured_troops_are_not_the_force_size(registry: Registry) -> None:
+    """The six count the men of the capture (its `affected`), not Armenia's army."""
     [quantity] = extract("Azerbaijan said that six Armenian troops had been captured.",
                          registry)
-    assert quantity.entity is not None and quantity.entity.key == "armed-forces-of-armenia"
-    assert not quantity.force_size and personnel_triples(quantity) == []
+    [capture] = quantity.events
+    assert capture.type == "Capture"
+    assert [m.key for m in capture.roles["affected"]] == ["armed-forces-of-armenia"]
+    assert not quantity.force_size
+    assert personnel_triples(quantity) == [(_event_node(quantity), CKG.personnel, Literal(6))]
 
 
 def test_find_quantities_magnitude_gives_no_personnel(registry: Registry) -> None:
@@ -292,14 +296,19 @@ def test_quantities_stage_answers_competency_question_6(corpus: list[Document],
 
 def test_quantities_stage_graph_validates(tmp_path: Path, corpus: list[Document],
                                           registry: Registry, graphs: dict[str, Graph]) -> None:
-    """The stage's triples with the registry's pass the shapes and HermiT, warnings aside."""
-    graph = Graph()
-    for document_graph in graphs.values():
-        graph += document_graph
+    """The stage's triples with the registry's pass the shapes and HermiT, warnings aside;
+    each document's in its own named graph, as the build writes them (each source dates a
+    registry event in its own graph)."""
+    dataset = Dataset()
+    for key, document_graph in graphs.items():
+        named = dataset.graph(iris.document_graph(key))
+        for triple in document_graph:
+            named.add(triple)
+    registry_graph = dataset.graph(iris.REGISTRY_GRAPH)
     for triple in registry_triples(registry, {d.key: d for d in corpus}):
-        graph.add(triple)
-    path = tmp_path / "quantities.ttl"
-    graph.serialize(path, format="turtle")
+        registry_graph.add(triple)
+    path = tmp_path / "quantities.trig"
+    dataset.serialize(path, format="trig")
     findings = validate_files([path], Context.from_repository(), reason=True)
     assert [f for f in findings if f.severity is not Severity.WARNING] == []
 

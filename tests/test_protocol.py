@@ -62,3 +62,12 @@ def test_choose_formats_refuses_the_unknown():
     with pytest.raises(ProtocolError) as unacceptable:
         choose_formats(MIMEAccept([("image/png", 1)]), None)
     assert unacceptable.value.status == 406
+
+
+def test_choose_formats_accepts_a_utf8_charset_parameter():
+    # W3C GSP tests head_existing_*: HEAD with `Accept: text/turtle; charset=utf-8` had a 406.
+    accept = MIMEAccept([("text/turtle; charset=utf-8", 1)])
+    assert choose_formats(accept, None).graph == "text/turtle"
+    with pytest.raises(ProtocolError) as raised:
+        choose_formats(MIMEAccept([("text/turtle; charset=iso-8859-1", 1)]), None)
+    assert raised.value.status == 406

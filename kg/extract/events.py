@@ -11,7 +11,7 @@ agreement to withdraw "from Tavush, Syunik and Ararat" gives three planned withd
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from spacy.tokens import Doc, Token
@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 from kg import iris
 from kg.extract.dates import DateMention
 from kg.extract.lexicons import read_lexicon
-from kg.extract.mentions import Mention
+from kg.extract.mentions import Mention, as_state
 from kg.extract.nlp import sentence_span
 from kg.extract.roles import Argument, arguments, named_entities, named_entity
 from kg.registry import Registry
@@ -29,6 +29,8 @@ PLACES = {"Place", "AdministrativeRegion", "Settlement", "Border", "Facility", "
 ORGANIZATIONS = {"InternationalOrganization", "Alliance", "EconomicUnion"}
 ACTORS = {"State", "Person", "Organization", "NewsOrganization"} | ORGANIZATIONS
 AGENT_RELATIONS = {"subject", "by", "possessor", "compound", "head"}
+# Relations in which a city can only be its state's government acting ("Moscow withdrew").
+STATE_SPEAKS = {"subject", "by", "possessor"}
 LOCATIVE = {"from", "in", "to", "into", "on", "at", "near", "along", "across", "within",
             "out of", "inside", "throughout", "around"}
 PARTICIPATIVE = {"with", "between", "among"}
@@ -53,6 +55,7 @@ class EventMention:
     status: str | None = None
     inferred: bool = False  # some role came from a neighbouring verb or clause
     date: DateMention | None = None
+    known: str | None = None  # the registry event this one is, when the text describes it
 
     @property
     def sentence(self) -> tuple[int, int]:
@@ -72,18 +75,60 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
         trigger = triggers.get(token.lemma_.lower()) or _phrase_trigger(token, triggers)
         if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
             continue
-        event = _event(token, trigger, mentions, borders, containers)
+        event = _event(token, trigger, mentions, borders, containers, registry)
         if event is not None:
             event.date = date_in_clause(token, dates)
             found += [e for e in _per_location(event) if not any(
                 e.type == other.type and e.roles == other.roles and e.sentence == other.sentence
                 for other in found)]
+    for event in found:
+        event.known = _known_event(event, registry, containers)
     return found
 
 
+def _known_event(event: EventMention, registry: Registry | None,
+                 containers: dict[str, set[str]]) -> str | None:
+    """The one registry event of the event's class that its roles and date fit, if just one.
+
+    Each role value the text gives must be among the registry's for that role (a place may
+    lie within one of the registry's), with at least one in common; agent and participant
+    count as one role (who acts at a meeting is told either way); a date the text gives must
+    overlap the registry's. "A lightning offensive launched by Baku in September" is the 2023
+    offensive in Nagorno-Karabakh, the only Azerbaijani offensive of that month known.
+    """
+    if registry is None:
+        return None
+    given = _role_keys(event.roles)
+    if not any(given.values()):
+        return None
+    fitting = []
+    for entity in registry:
+        if entity.type != event.type or not entity.roles:
+            continue
+        known = _role_keys({role: keys for role, keys in entity.roles.items()})
+        if not all(key in known.get(role, set()) or containers.get(key, set()) & known.get(
+                role, set()) for role, keys in given.items() for key in keys):
+            continue
+        if event.date and entity.date and (event.date.latest < entity.date[0]
+                                           or entity.date[1] < event.date.earliest):
+            continue
+        fitting.append(entity.key)
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _role_keys(roles: dict[str, Sequence[Mention | str]]) -> dict[str, set[str]]:
+    """Registry keys by role, agent and participant together as 'actor'."""
+    keys: dict[str, set[str]] = {}
+    for role, values in roles.items():
+        group = "actor" if role in {"agent", "participant"} else role
+        keys.setdefault(group, set()).update(
+            value if isinstance(value, str) else value.key or "" for value in values)
+    return keys
+
+
 def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
-           borders: dict[frozenset[str], Mention], containers: dict[str, set[str]]
-           ) -> EventMention | None:
+           borders: dict[frozenset[str], Mention], containers: dict[str, set[str]],
+           registry: Registry | None) -> EventMention | None:
     event = EventMention(trigger.cls, token)
     found_arguments = arguments(token)
     # "deployed along Armenia's borders with Turkey": the parser may hang "with Turkey" on the
@@ -95,6 +140,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
         mention = named_entity(argument.token, mentions)
         if mention is None or (argument.relation == "with" and used_companions):
             continue
+        if registry is not None and argument.relation in STATE_SPEAKS:
+            mention = as_state(mention, registry)  # "launched by Baku": Azerbaijan did
         event.type = trigger.instead.get(mention.type, event.type)
         role = _role(argument, mention, event.type)
         found = [mention]
@@ -125,6 +172,9 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
 
 def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
     relation, cls = argument.relation, mention.type
+    if cls in FORCES and event_type == "Capture" and (
+            relation == "object" or argument.token.dep_ == "nsubjpass"):
+        return "affected"  # "captured six Armenian troops", "six troops had been captured"
     if cls in FORCES:
         return "force"
     if cls in ORGANIZATIONS and event_type == "MembershipChange" and relation not in {
@@ -132,8 +182,10 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
         return "affected"
     if (cls in PLACES or cls == "State") and relation in LOCATIVE:
         return "location"
-    if cls in PLACES and relation == "object" and event_type == "Withdrawal":
-        return "location"  # "have left Nerkin Hand village", "vacate the airport"
+    if cls in PLACES and relation == "object" and event_type in {"Withdrawal", "Capture"}:
+        return "location"  # "have left Nerkin Hand village", "captured Karabakh"
+    if cls in PLACES and relation == "of" and event_type == "Capture":
+        return "location"  # "the annexation of Crimea"
     if cls in ACTORS and relation in PARTICIPATIVE:
         return "participant"
     if cls in ACTORS and relation in AGENT_RELATIONS:
@@ -266,8 +318,7 @@ def _per_location(event: EventMention) -> list[EventMention]:
     places = event.roles.get("location", [])
     if len(places) <= 1:
         return [event]
-    return [EventMention(event.type, event.trigger, {**event.roles, "location": [place]},
-                         event.status, event.inferred, event.date) for place in places]
+    return [replace(event, roles={**event.roles, "location": [place]}) for place in places]
 
 
 def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | None:

@@ -400,15 +400,7 @@ class _Reader:
         if mention.key is None:
             return None
         if mention.type in CITIES:
-            key: str | None = mention.key
-            for _ in range(5):  # located_in chains are short: settlement, province, state
-                entity = self.registry.entities.get(key) if key else None
-                if entity is None:
-                    return None
-                if entity.type == "State":
-                    return entity.key
-                key = entity.located_in
-            return None
+            return self.registry.state_of(mention.key)
         if mention.type in BODIES:
             named = {entity.key for entity in self.registry if entity.type == "State"
                      for name in entity.names

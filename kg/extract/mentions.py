@@ -24,7 +24,11 @@ ARTICLES = {"the", "a", "an"}
 
 @dataclass(frozen=True)
 class Mention:
-    """An entity named at body[start:end]: its node, class, and registry key (None if new)."""
+    """An entity named at body[start:end]: its node, class, and registry key (None if new).
+
+    `reference` marks a description standing for an entity named before it ("the region"),
+    resolved by kg/extract/references.py rather than named.
+    """
 
     node: URIRef
     type: str
@@ -32,6 +36,7 @@ class Mention:
     end: int
     key: str | None
     name: str
+    reference: bool = False
 
     @property
     def linked(self) -> bool:
@@ -90,3 +95,13 @@ def demonym_mention(token: Token, key: str, registry: Registry) -> Mention:
                           paths.LEXICONS_DIR / "positions.yaml")
     return Mention(iris.entity(key), entity.type, token.idx, token.idx + len(token), key,
                    token.text)
+
+
+def as_state(mention: Mention, registry: Registry) -> Mention:
+    """A city where its state's government is meant ("Moscow said", "launched by Baku"): the
+    state it lies in, at the city's characters; any other mention unchanged."""
+    state = registry.state_of(mention.key) if mention.type == "Settlement" and mention.key else None
+    if state is None:
+        return mention
+    return Mention(iris.entity(state), "State", mention.start, mention.end, state, mention.name,
+                   mention.reference)

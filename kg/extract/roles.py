@@ -37,11 +37,15 @@ def arguments(trigger: Token) -> list[Argument]:
     """The trigger's arguments, with subjects inherited along conj/xcomp where it has none.
 
     A participle or relative clause modifying a noun ("the peacekeepers deployed in ...",
-    "guards, who had been stationed in ...") has that noun as its argument, 'head'.
+    "guards, who had been stationed in ...") has that noun as its argument, 'head'; a noun
+    trigger has the `by` agent of a participle modifying it ("an offensive launched by ...").
     """
     found = list(_direct(trigger))
     if trigger.dep_ in {"acl", "relcl"} and trigger.head is not trigger:
         found.append(Argument(trigger.head, "head"))
+    if trigger.pos_ == "NOUN":  # "an offensive launched by Baku": the participle's agent
+        found += [Argument(a.token, "by", True) for clause in trigger.children
+                  if clause.dep_ == "acl" for a in _direct(clause) if a.relation == "by"]
     if not any(a.relation == "subject" for a in found):
         head = trigger
         while head.dep_ in SHARING and head.head is not head:

@@ -15,10 +15,9 @@ from functools import cache
 
 from spacy.tokens import Doc, Token
 
-from kg import iris
 from kg.extract.events import ACTORS
 from kg.extract.lexicons import read_lexicon
-from kg.extract.mentions import Mention
+from kg.extract.mentions import Mention, as_state
 from kg.extract.nlp import sentence_span
 from kg.extract.roles import named_entity, own_phrase
 from kg.registry import Registry
@@ -46,7 +45,7 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
                     ) -> list[StatementMention]:
     """Every statement with a known speaker, in text order, one per quoted or reported span."""
     if registry is not None:  # "Moscow said", "Yerevan later said": the state speaks
-        mentions = [_state_for(m, registry) for m in mentions]
+        mentions = [as_state(m, registry) for m in mentions]
     quotations = [m.span(1) for m in QUOTATION.finditer(doc.text)]
     found: dict[tuple[int, int], StatementMention] = {}
     last_speaker: Mention | None = None
@@ -105,19 +104,6 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
     if words[0] >= words[1]:
         return None
     return StatementMention(speaker, words, _cover(verb, *words), verb)
-
-
-def _state_for(mention: Mention, registry: Registry) -> Mention:
-    """A city standing for its state's government, through the registry's located_in."""
-    key, seen = mention.key, set()
-    while key and mention.type == "Settlement" and key not in seen:
-        seen.add(key)
-        entity = registry.entities[key]
-        if entity.type == "State":
-            return Mention(iris.entity(key), "State", mention.start, mention.end, key,
-                           mention.name)
-        key = entity.located_in
-    return mention
 
 
 def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention | None:

@@ -10,6 +10,7 @@ from kg import iris
 from kg.entities import new_entity_triples
 from kg.extract.mentions import find_mentions
 from kg.extract.nlp import language_for, looks_english
+from kg.extract.references import find_references
 from kg.stages import Additions, DocumentState, stage
 from kg.vocab import CKG
 
@@ -37,8 +38,11 @@ def parse(states: list[DocumentState], processes: int = 1) -> list[Additions]:
 
 @stage("entities", requires={"parse"}, provides={"entities"})
 def resolve_entities(state: DocumentState) -> Additions:
-    """Resolve each recognised name to its registry entity, or mint a new unlinked one."""
-    mentions = find_mentions(state.provided["parse"], state.registry)
+    """Resolve each recognised name to its registry entity, or mint a new unlinked one, and
+    each definite description ("the region") to the entity named before it."""
+    doc = state.provided["parse"]
+    named = find_mentions(doc, state.registry)
+    mentions = sorted(named + find_references(doc, named), key=lambda m: (m.start, m.end))
     document = iris.document(state.document.key)
     triples = [(document, CKG.mentions, node) for node in sorted({m.node for m in mentions})]
     for mention in {m.node: m for m in mentions if not m.linked}.values():

@@ -103,7 +103,12 @@ def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reaso
     for unit in units:
         data = context.hierarchy + unit
         for node in _referenced(unit):
-            data += context.registry.triples((node, None, None))
+            entry = list(context.registry.triples((node, None, None)))
+            data += entry
+            # the classes of what the entry points at (a place's container, a force's state),
+            # for a unit whose subject is the entry itself (the links graph's owl:sameAs)
+            for _, _, target in entry:
+                data += context.registry.triples((target, RDF.type, None))
             # a named event's curated evidence, which the unit's node shares
             for evidence in context.registry.objects(node, CKG.evidence):
                 data += context.registry.triples((evidence, None, None))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
 from kg.validate.findings import Finding, Severity, is_valid
@@ -40,23 +41,52 @@ def render_json(findings: list[Finding], files: list[str]) -> str:
 
 def render_junit(findings: list[Finding], files: list[str]) -> str:
     """One test case per checked file; each error is a failure, each warning system-out."""
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    suites = ET.Element("testsuites", name="kg validate", tests=str(len(files)),
-                        failures=str(len(errors)))
-    suite = ET.SubElement(suites, "testsuite", name="kg validate", tests=str(len(files)),
-                          failures=str(len(errors)), errors="0")
+    cases = []
     for file in files:
-        case = ET.SubElement(suite, "testcase", classname="kg.validate", name=file)
-        for finding in (f for f in findings if f.file == file):
-            text = render_text([finding], []).rsplit("\n", 2)[0]
-            if finding.severity is Severity.ERROR:
-                failure = ET.SubElement(case, "failure", type=finding.kind.value,
-                                        message=finding.message)
-                failure.text = text
-            else:
-                ET.SubElement(case, "system-out").text = text
+        mine = [f for f in findings if f.file == file]
+        cases.append(JUnitCase(
+            "kg.validate", file,
+            failures=[(f.kind.value, f.message, _one_finding(f))
+                      for f in mine if f.severity is Severity.ERROR],
+            outputs=[_one_finding(f) for f in mine if f.severity is not Severity.ERROR]))
+    return junit_document("kg validate", cases)
+
+
+@dataclass(frozen=True)
+class JUnitCase:
+    """One <testcase>: its failures as (type, message, text), its system-out texts, or the
+    reason it was skipped. `kg conformance` writes its tests through the same document."""
+
+    classname: str
+    name: str
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+
+def junit_document(suite_name: str, cases: list[JUnitCase]) -> str:
+    """A JUnit XML report of one test suite, as CI systems read it."""
+    failures = str(sum(len(case.failures) for case in cases))
+    suites = ET.Element("testsuites", name=suite_name, tests=str(len(cases)), failures=failures)
+    suite = ET.SubElement(suites, "testsuite", name=suite_name, tests=str(len(cases)),
+                          failures=failures, errors="0")
+    skipped = sum(case.skipped is not None for case in cases)
+    if skipped:
+        suite.set("skipped", str(skipped))
+    for case in cases:
+        element = ET.SubElement(suite, "testcase", classname=case.classname, name=case.name)
+        for kind, message, text in case.failures:
+            ET.SubElement(element, "failure", type=kind, message=message).text = text
+        if case.skipped is not None:
+            ET.SubElement(element, "skipped", message=case.skipped)
+        for text in case.outputs:
+            ET.SubElement(element, "system-out").text = text
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _one_finding(finding: Finding) -> str:
+    return render_text([finding], []).rsplit("\n", 2)[0]
 
 
 def render_github(findings: list[Finding], files: list[str]) -> str:

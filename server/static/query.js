@@ -59,6 +59,20 @@
     yasr: { prefixes: config.prefixes },
   });
 
+  // A ckr: IRI in the results opens this server's page of the resource: its own address is
+  // under w3id.org, which needs the internet to redirect. The link keeps the IRI, for copying.
+  const resources = config.prefixes.ckr;
+  function openResourcePage(event) {
+    const link = event.target.closest("a.iri");
+    if (!link || !link.href.startsWith(resources) || event.button > 1) return;
+    event.preventDefault();
+    const page = new URL(`resource/${link.href.slice(resources.length)}`, document.baseURI);
+    window.open(page.href, event.button === 1 ? "_blank" : link.target || "_self");
+  }
+  const results = document.getElementById("yasgui");
+  results.addEventListener("click", openResourcePage);
+  results.addEventListener("auxclick", openResourcePage); // the middle button: a new tab
+
   const list = document.getElementById("examples");
   const buttons = [...list.querySelectorAll("button[data-example]")];
 
