@@ -179,8 +179,6 @@ VIRTUOSO_DIFFERS = {
     "01-csto-members": "GROUP_CONCAT joins the statuses in another order (SPARQL leaves it open)",
     "05-peskov-statements": "GROUP_CONCAT joins the labels in another order (SPARQL leaves it "
                             "open)",
-    "06-peacekeeping-contingent-size": "fewer duplicate solutions (an OPTIONAL that repeats "
-                                       "GRAPH ?graph); not diagnosed further",
     "07-timeline-russian-forces": "a small part of the rows (rdfs:subClassOf* with FILTER NOT "
                                   "EXISTS); not diagnosed further",
 }
