@@ -5,9 +5,10 @@ Usage: .venv/bin/python bench/store_load.py --triples 1000000 [--seed 1] [--keep
 
 It writes N-Quads with bench/generate.py, loads them into a new embedded store (as `kg serve`
 does with a build), starts Oxigraph server (PyPI `oxigraph`) on a free port of 127.0.0.1 with
-`--union-default-graph`, runs the real `kg push` into it twice (the second sends nothing), and
+`--union-default-graph`, runs the real `kg push` into it twice (the second sends nothing) and
+once more `--via update` (everything again, small graphs several to a request), and
 prints one Markdown table row: triples, graphs, then wall time and peak resident memory of each
-step (generating, loading the embedded store, pushing, pushing again), each measured in a
+step (generating, loading the embedded store, the three pushes), each measured in a
 process of its own by GNU time, and the peak memory of Oxigraph server.
 """
 
@@ -89,12 +90,14 @@ def measure(work: Path, triples: int, seed: int) -> str:
         push = [sys.executable, "-m", "kg.cli", "push", "--to", url, "--data", str(data)]
         env = {"KG_BUILD_DIR": str(work / "build")}
         first, again = timed(push, env), timed(push, env)
+        # its own progress file (by update URL), so everything is sent again, this way
+        by_update = timed([*push, "--via", "update"], env)
         server_mib = peak_mib(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=60)
     cells = [f"{seconds:.1f} s, {mib:,.0f} MiB" for seconds, mib in
-             (generate, embedded, first, again)]
+             (generate, embedded, first, again, by_update)]
     return (f"| {sum(1 for _ in data.open()):,} | {graphs:,} | " + " | ".join(cells) +
             f" | {server_mib:,.0f} MiB |")
 

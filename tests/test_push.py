@@ -15,6 +15,7 @@ import requests
 
 from kg.store import open_store
 from kg.store.base import select
+from kg.store.push import BATCH, Changed, requests_of
 from kg.store.remote import RemoteStore
 from server.writers import hash_token
 from tests.conftest import WRITER_TOKEN, generate_dataset, oxigraph_serving, run_kg, serving
@@ -137,6 +138,17 @@ def test_push_notices_a_store_emptied_since_the_last_push(target, dataset, tmp_p
                     env={"KG_BUILD_DIR": str(tmp_path)})
     assert result.returncode == 2
     assert f"<{gone}>: 0 in the store" in result.stderr and "delete" in result.stderr
+
+
+def test_push_sends_small_graphs_together_only_where_the_store_takes_several():
+    sizes = [10, BATCH - 20, 5, BATCH + 1, 3]
+    graphs = [Changed(f"http://e/{index}", [ox.Triple(ox.NamedNode("http://e/s"),
+                                                      ox.NamedNode("http://e/p"), ox.Literal(n))
+                                            for n in range(size)], "")
+              for index, size in enumerate(sizes)]
+    grouped = [[len(g.triples) for g in group] for group in requests_of(graphs, together=True)]
+    assert grouped == [[10, BATCH - 20, 5], [BATCH + 1], [3]]
+    assert len(list(requests_of(graphs, together=False))) == len(sizes)
 
 
 def test_push_to_a_folder_says_it_needs_a_url(dataset, tmp_path):

@@ -1,8 +1,9 @@
 """`kg push`: the built dataset into a remote SPARQL store, graph by graph, resumably.
 
 Each named graph is sent with the Graph Store HTTP Protocol: the first batch of a graph by PUT
-(replacing what the store held under that name), later batches of a large graph by POST (or
-with SPARQL Update, DROP and INSERT, where the store is opened `via_update`). A
+(replacing what the store held under that name), later batches of a large graph by POST; or,
+where the store is opened `via_update`, with SPARQL Update (DROP and INSERT), small graphs
+several to a request up to BATCH triples, which saves a round trip and a commit per graph. A
 progress file beside the dataset records each graph sent with the hash of its triples, so an
 interrupted push resumes where it stopped and a repeated push sends only what changed. The push
 ends by comparing the store's triple count per graph with the dataset's.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,23 +75,59 @@ def push_dataset(path: Path, store: RemoteStore, progress_file: Path,
         del done[name]
         remember(done, progress_file)
         report.deleted.append(name)
+    changed: list[Changed] = []
     for name, triples in sorted(graphs.items()):
         body = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
         digest = hashlib.sha256(body).hexdigest()
         if done.get(name) == digest:
             report.skipped[name] = len(triples)
             on_graph(name, 0)
-            continue
-        for start in range(0, len(triples), BATCH):
-            batch = ox.serialize(triples[start:start + BATCH], format=ox.RdfFormat.N_TRIPLES)
-            send = store.put_graph if start == 0 else store.post_graph
-            send(name or None, batch, "application/n-triples")
-        done[name] = digest
+        else:
+            changed.append(Changed(name, triples, digest))
+    for group in requests_of(changed, together=store.via_update):
+        if len(group) == 1:
+            send_graph(store, group[0])
+        else:
+            store.put_graphs({graph.name or None: ox.serialize(
+                graph.triples, format=ox.RdfFormat.N_TRIPLES) for graph in group})
+        for graph in group:
+            done[graph.name] = graph.digest
+            report.sent[graph.name] = len(graph.triples)
+            on_graph(graph.name, len(graph.triples))
         remember(done, progress_file)
-        report.sent[name] = len(triples)
-        on_graph(name, len(triples))
     check_counts(store, {name: len(triples) for name, triples in graphs.items()}, progress_file)
     return report
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A graph to send: its name (DEFAULT for the default graph), triples and their hash."""
+
+    name: str
+    triples: list[ox.Triple]
+    digest: str
+
+
+def requests_of(changed: list[Changed], together: bool) -> Iterator[list[Changed]]:
+    """The graphs each request sends: one by one, or (`together`, where a store takes several
+    graphs in one request) small graphs together up to BATCH triples."""
+    group: list[Changed] = []
+    for graph in changed:
+        if group and (not together or
+                      sum(len(g.triples) for g in group) + len(graph.triples) > BATCH):
+            yield group
+            group = []
+        group.append(graph)
+    if group:
+        yield group
+
+
+def send_graph(store: RemoteStore, graph: Changed) -> None:
+    """One graph, replacing the store's: a large one in several requests of BATCH triples."""
+    for start in range(0, len(graph.triples), BATCH):
+        batch = ox.serialize(graph.triples[start:start + BATCH], format=ox.RdfFormat.N_TRIPLES)
+        send = store.put_graph if start == 0 else store.post_graph
+        send(graph.name or None, batch, "application/n-triples")
 
 
 def remember(done: dict[str, str], progress_file: Path) -> None:

@@ -133,6 +133,16 @@ class RemoteStore:
         else:
             self._send_graph("PUT", graph, data, media_type)
 
+    def put_graphs(self, graphs: dict[str | None, bytes]) -> None:
+        """Replace several graphs with N-Triples: in one request with SPARQL Update, else one
+        Graph Store PUT each."""
+        if self.via_update:
+            self.update(" ; ".join(f"{_drop(graph)} ; {_insert(graph, data, N_TRIPLES)}"
+                                   for graph, data in graphs.items()))
+        else:
+            for graph, data in graphs.items():
+                self.put_graph(graph, data, N_TRIPLES)
+
     def post_graph(self, graph: str | None, data: bytes, media_type: str) -> None:
         """Add RDF in a media type to one graph (None: the default graph)."""
         if self.via_update:
