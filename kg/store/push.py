@@ -4,7 +4,7 @@ Each named graph is sent with the Graph Store HTTP Protocol: the first batch of 
 (replacing what the store held under that name), later batches of a large graph by POST; or,
 where the store is opened `via_update`, with SPARQL Update (DROP and INSERT), small graphs
 several to a request up to BATCH triples, which saves a round trip and a commit per graph. A
-progress file beside the dataset records each graph sent with the hash of its triples, so an
+progress file in the build folder records each graph sent with the hash of its triples, so an
 interrupted push resumes where it stopped and a repeated push sends only what changed. The push
 ends by comparing the store's triple count per graph with the dataset's.
 """

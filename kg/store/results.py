@@ -2,7 +2,8 @@
 
 pyoxigraph serializes whole results only; to stop at the row limit and say so, solutions are
 written here (the four W3C results formats), while booleans and triples use pyoxigraph's own
-serializers. The media types below are the ones the endpoint offers.
+serializers. The media types below are the ones the endpoint offers. `write_answer` is where
+every back-end's result becomes an `Answer`; a remote store's SPARQL JSON is read here too.
 """
 
 from __future__ import annotations
