@@ -173,6 +173,9 @@ def test_serve_store_url_is_a_read_only_front(target, dataset, tmp_path):
             "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a "
             "<https://w3id.org/caucasus-kg/ontology#Document> }"), "format": "csv"}, timeout=30)
         assert answer.status_code == 200 and answer.text.split() == ["n", str(documents)]
+        page = requests.get(f"{url}/resource/document/synthetic-3-0000000", timeout=30,
+                            headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "Report synthetic-3-0000000" in page.text
         update = "INSERT DATA { <http://e/s> <http://e/p> 1 }"
         writer = {"Authorization": f"Bearer {WRITER_TOKEN}"}
         for headers in ({}, writer):  # refused before any token is looked at
