@@ -223,6 +223,8 @@ def virtuoso_serving(folder: Path) -> Iterator[Virtuoso]:
         pytest.skip("Virtuoso is not installed (virtuoso-t, isql-vt): Debian's "
                     "virtuoso-opensource, which `make system` installs as root")
     sql_port, http_port = free_port(), free_port()
+    while http_port == sql_port:  # both were free, and may be the same free port
+        http_port = free_port()
     folder.mkdir(parents=True, exist_ok=True)
     ini = folder / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port))
