@@ -27,11 +27,13 @@ command -v $(1) >/dev/null 2>&1 || { \
 endef
 
 # HermiT (the OWL reasoner) needs Java; the query page's YASGUI comes from npm; its browser tests
-# drive Chromium through Debian's own chromedriver, so Selenium never downloads a driver.
+# drive Chromium through Debian's own chromedriver, so Selenium never downloads a driver; the
+# store tests start a private Virtuoso of their own (12 s to install here, 7 MB of packages).
 system:
 	@$(call debian,java,default-jre-headless,the OWL reasoner HermiT)
 	@$(call debian,npm,npm,the query page's YASGUI (npm ci))
 	@$(call debian,chromedriver,chromium chromium-driver,the browser tests of the query page)
+	@$(call debian,virtuoso-t,virtuoso-opensource,the store tests against Virtuoso)
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)

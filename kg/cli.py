@@ -283,22 +283,30 @@ def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_
 @main.command()
 @click.option("--to", "url", required=True, envvar="KG_PUSH_URL",
               help="The store's SPARQL query endpoint URL.")
-@click.option("--gsp", help="Its Graph Store Protocol URL (default: /store beside the query "
-              "URL, as Oxigraph server has it).")
+@click.option("--gsp", envvar="KG_PUSH_GSP", help="Its Graph Store Protocol URL (default: "
+              "/store beside the query URL, as Oxigraph server has it).")
+@click.option("--update", "update_url", envvar="KG_PUSH_UPDATE", help="Its SPARQL Update URL "
+              "(default: /update beside the query URL).")
+@click.option("--via", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True,
+              envvar="KG_PUSH_VIA", help="Send graphs with the Graph Store Protocol or with "
+              "SPARQL Update.")
 @click.option("--token", envvar="KG_PUSH_TOKEN", help="Bearer token for the store, if any.")
 @click.option("--data", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="The dataset to push (default: the current build's dataset.nq).")
 @reports_errors
-def push(url: str, gsp: str | None, token: str | None, data: Path | None) -> None:
+def push(url: str, gsp: str | None, update_url: str | None, via: str, token: str | None,
+         data: Path | None) -> None:
     """Load the built dataset into a remote SPARQL store, graph by graph (resumable)."""
     from kg.store import open_store
     from kg.store.push import progress_file_for, push_dataset
     from kg.store.remote import RemoteStore
 
-    dataset = data or paths.current_build() / "dataset.nq"
-    store = open_store(url, store=gsp, token=token)
-    if not isinstance(store, RemoteStore):
+    if not url.startswith(("http://", "https://")):
         raise KgError(f"push sends to a SPARQL server: give its http(s) URL, not {url}")
+    dataset = data or paths.current_build() / "dataset.nq"
+    store = open_store(url, store=gsp, update=update_url, token=token,
+                       via_update=via == "update")
+    assert isinstance(store, RemoteStore)  # an http(s) URL opens one
     with stderr.status(f"pushing {dataset} to {url}") as status:
         progress = progress_file_for(store, paths.BUILD_DIR)
         report = push_dataset(dataset, store, progress, lambda graph, triples: status.update(

@@ -17,7 +17,7 @@ from kg.store.base import Draft, QueryOptions
 from kg.store.results import GRAPH_FORMATS
 from server.changes import Change
 from server.protocol import ProtocolError, choose_formats
-from server.sparql import apply_change
+from server.sparql import apply_change, refuse_writes_on_a_front
 from server.writers import writer_for
 
 blueprint = Blueprint("gsp", __name__)
@@ -48,6 +48,7 @@ def handle(graph: str | None, created_by_post: bool) -> Response:
         raise ProtocolError(400, f"not an absolute IRI: {graph!r}")
     if request.method in ("GET", "HEAD"):
         return read_graph(graph)
+    refuse_writes_on_a_front()
     user = writer_for(request.headers.get("Authorization"), current_app.config["WRITERS"])
     if user is None:
         response = Response("writing a graph needs a writer's token: Authorization: Bearer "

@@ -127,6 +127,7 @@ def run_query(text: str, options: QueryOptions) -> Answer:
 
 @blueprint.route("/update", methods=METHODS)
 def update() -> Response:
+    refuse_writes_on_a_front()
     operation = read("update")
     user = writer_for(request.headers.get("Authorization"), current_app.config["WRITERS"])
     if user is None:
@@ -145,9 +146,6 @@ def update() -> Response:
 
 def apply_change(change: Change) -> Response:
     """Commit a change; 204 with the new version, or 422 with the shapes' report."""
-    if not current_app.extensions["kg_store"].transactional:
-        raise ProtocolError(405, "this endpoint is a read-only front for a remote store: "
-                                 "write to that store directly (or `kg push` a build)")
     try:
         version = commit(current_app.extensions["kg_store"],
                          write_context(current_app.extensions), change,
@@ -161,6 +159,13 @@ def apply_change(change: Change) -> Response:
     response = Response(status=204)
     response.headers["X-KG-Store-Version"] = version
     return response
+
+
+def refuse_writes_on_a_front() -> None:
+    """405 before any token is asked for: a front for a remote store takes no writes."""
+    if not current_app.extensions["kg_store"].transactional:
+        raise ProtocolError(405, "this endpoint is a read-only front for a remote store: "
+                                 "write to that store directly (or `kg push` a build)")
 
 
 def _content_type(media_type: str) -> str:

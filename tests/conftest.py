@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -87,6 +88,14 @@ def run_kg(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
                           env={**os.environ, **(env or {})}, timeout=600)
 
 
+def generate_dataset(output: Path, triples: int = 3000, seed: int = 3) -> Path:
+    """Synthetic data in the contract's shape (bench/generate.py), .trig or .nq by suffix."""
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--triples",
+                    str(triples), "--seed", str(seed), "--output", str(output)],
+                   check=True, capture_output=True, timeout=300)
+    return output
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -94,11 +103,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(build_dir: Path, store: Path, *options: str, env: dict[str, str] | None = None
-            ) -> Iterator[str]:
-    """`kg serve` on a free port of 127.0.0.1 with a build and options; yields its URL."""
+def serving(build_dir: Path, store: Path | str, *options: str,
+            env: dict[str, str] | None = None) -> Iterator[str]:
+    """`kg serve` on a free port of 127.0.0.1 with a build and options; yields its URL.
+
+    `store` is the embedded store's folder or a remote store's query URL.
+    """
     port = free_port()
-    log = store.with_suffix(".log")
+    log = store.with_suffix(".log") if isinstance(store, Path) else build_dir / f"{port}.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [*KG, "serve", "--port", str(port), "--store", str(store), *options],
@@ -122,9 +134,11 @@ def server(built: BuildReport, build_dir: Path, tmp_path_factory: pytest.TempPat
 
 
 @contextmanager
-def oxigraph_serving(location: Path, *data: Path) -> Iterator[str]:
+def oxigraph_serving(location: Path, *data: Path, options: tuple[str, ...] = ()
+                     ) -> Iterator[str]:
     """Oxigraph server (PyPI `oxigraph`) on a free port of 127.0.0.1, its store at `location`
-    loaded with the RDF files `data` first; yields its base URL (/query, /update, /store).
+    loaded with the RDF files `data` first and started with `options` (`oxigraph serve
+    --help`); yields its base URL (/query, /update, /store).
 
     Skips the test, naming what is missing, where the `oxigraph` command is not installed.
     """
@@ -138,7 +152,8 @@ def oxigraph_serving(location: Path, *data: Path) -> Iterator[str]:
     log = location.with_suffix(".log")
     with log.open("w") as output:
         process = subprocess.Popen([command, "serve", "--location", str(location), "--bind",
-                                    f"127.0.0.1:{port}"], stdout=output, stderr=subprocess.STDOUT)
+                                    f"127.0.0.1:{port}", *options],
+                                   stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/query?query=ASK%7B%7D", process, log)
@@ -153,6 +168,86 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
     """An empty Oxigraph server of the test's own; yields its base URL."""
     with oxigraph_serving(tmp_path / "oxigraph") as url:
         yield url
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    """A Virtuoso instance's SPARQL endpoint (queries and updates) and Graph Store endpoint."""
+
+    sparql: str
+    graph_store: str
+
+
+# A private instance: its own database in a temporary folder, ports of its own on 127.0.0.1.
+# MaxQueryExecutionTime stops a query the tests gave up on; ResultSetMaxRows is Virtuoso's own
+# cut (silent), kept above anything a test asks for.
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = ., {folder}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 4
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 20
+"""
+# The anonymous web user SPARQL may then run SPARQL Update on /sparql and write through
+# /sparql-graph-crud (without it both answer 403 or 500); /sparql-graph-crud-auth would need
+# digest authentication instead.
+VIRTUOSO_GRANTS = 'GRANT SPARQL_UPDATE TO "SPARQL";'
+
+
+@contextmanager
+def virtuoso_serving(folder: Path) -> Iterator[Virtuoso]:
+    """A private Virtuoso (Debian's virtuoso-opensource) on free ports of 127.0.0.1, its
+    database in `folder`, open to SPARQL Update and the Graph Store Protocol; stopped after.
+
+    Skips the test, naming what is missing, where Virtuoso is not installed.
+    """
+    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if server is None or isql is None:
+        pytest.skip("Virtuoso is not installed (virtuoso-t, isql-vt): Debian's "
+                    "virtuoso-opensource, which `make system` installs as root")
+    sql_port, http_port = free_port(), free_port()
+    while http_port == sql_port:  # both were free, and may be the same free port
+        http_port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port))
+    log = folder / "virtuoso.out"
+    with log.open("w") as output:
+        process = subprocess.Popen([server, "+foreground", "+configfile", str(ini)], cwd=folder,
+                                   stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{http_port}"
+    try:
+        wait_until_up(f"{url}/sparql?query=ASK%7B%7D", process, log)
+        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={VIRTUOSO_GRANTS}"],
+                       check=True, capture_output=True, timeout=60)
+        yield Virtuoso(f"{url}/sparql", f"{url}/sparql-graph-crud")
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """One Virtuoso for the session (it takes seconds to create its database)."""
+    with virtuoso_serving(tmp_path_factory.mktemp("virtuoso")) as endpoints:
+        yield endpoints
 
 
 WRITER_TOKEN = "test-token-of-alice"

@@ -115,12 +115,3 @@ def read_back(body: bytes, media: str) -> list[list[str | None]]:
     variables = [variable.value for variable in solutions.variables]
     return [[None if s[v] is None else str(s[v]) for v in variables] for s in solutions]
 
-
-def test_remote_store_loads_and_answers_on_oxigraph_server(oxigraph_server, tmp_path):
-    remote = open_store(f"{oxigraph_server}/query")
-    data = tmp_path / "data.ttl"
-    data.write_text(DATA, encoding="utf-8")
-    remote.load(data, "http://e/g")
-    rows = select(remote, "SELECT ?o WHERE { GRAPH <http://e/g> { <http://e/a> <http://e/q> ?o } }")
-    assert [row["o"]["value"] for row in rows] == ["2024-05-08"]
-    assert remote.count() == 6 and not remote.transactional

@@ -35,11 +35,9 @@ from kg.store.base import ANSWER_JSON, Answer, QueryOptions, QueryTimeout, backe
 from kg.store.results import (
     GRAPH_FORMATS,
     RESULTS_FORMATS,
-    first_rows,
-    serialize_boolean,
-    serialize_solutions,
-    serialize_triples,
+    Solutions,
     solution_rows,
+    write_answer,
 )
 from kg.store.workers import JobTimeout, WorkerPool
 
@@ -243,17 +241,11 @@ def run_query(folder: str, version: str, sparql: str, options: QueryOptions) -> 
                    "named_graphs": [ox.NamedNode(g) for g in options.named_graphs]}
     result = _reader(folder).query(sparql, base_iri=options.base_iri, **dataset)
     if isinstance(result, ox.QueryBoolean):
-        return Answer("boolean", options.results_media,
-                      serialize_boolean(result, options.results_media), 1, False, version)
+        return write_answer(bool(result), options, version)
     if isinstance(result, ox.QueryTriples):
-        triples, cut = first_rows(result, options.max_rows)
-        return Answer("graph", options.graph_media,
-                      serialize_triples(triples, options.graph_media), len(triples), cut, version)
+        return write_answer(result, options, version)
     variables = [variable.value for variable in result.variables]
-    rows, cut = first_rows(solution_rows(result, variables), options.max_rows)
-    return Answer("solutions", options.results_media,
-                  serialize_solutions(variables, rows, options.results_media), len(rows), cut,
-                  version)
+    return write_answer(Solutions(variables, solution_rows(result, variables)), options, version)
 
 
 @backend("file")

@@ -1,27 +1,51 @@
 """A remote store: any SPARQL 1.1 server (Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever).
 
-Reads go over the SPARQL 1.1 Protocol and come back as the server's own bytes; writes go whole
-graph by whole graph over the Graph Store HTTP Protocol (PUT), which every one of those servers
-speaks. A location is the query endpoint's URL; the Graph Store and update endpoints default to
-the usual places of Oxigraph server (`/store`, `/update` beside `/query`) and may be given.
-The store cannot make private drafts, so it is not `transactional`: the endpoint does not accept
-SPARQL Update in front of it, only Graph Store writes it can validate before sending.
+Reads go over the SPARQL 1.1 Protocol. The server is asked for one format per query form
+(SPARQL JSON results, N-Triples or Turtle graphs) and the answer is written again here in the
+format the caller wants, cut at its row limit, so that every server answers alike: servers
+differ in the formats they offer (Virtuoso 7 has no TriG or N-Quads answers) and Virtuoso 7
+answers ASK with a one-row SELECT (openlink/virtuoso-opensource#464). Writes go whole graph by
+whole graph over the Graph Store HTTP Protocol, or with SPARQL Update (`via_update`) where a
+server lacks the protocol's PUT and DELETE (QLever).
+
+A location is the query endpoint's URL; the Graph Store and update endpoints default to the
+usual places of Oxigraph server (`/store`, `/update` beside `/query`) and may be given (Virtuoso:
+`/sparql-graph-crud`, and `/sparql` for updates). The server's default graph should be the
+union of its named graphs, as ours is (Oxigraph server: `--union-default-graph`). The store
+cannot make private drafts, so it is not `transactional`: the endpoint does not accept writes
+in front of it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import requests
 
 from kg.errors import KgError
-from kg.store.base import ANSWER_JSON, Answer, QueryOptions, QueryTimeout, backend
-from kg.store.results import GRAPH_FORMATS, RESULTS_FORMATS
+from kg.rdf import rdf_format, syntax_error
+from kg.store.base import ANSWER_JSON, SPARQL_JSON, Answer, QueryOptions, QueryTimeout, backend
+from kg.store.results import Solutions, read_json_solutions, write_answer
 
 USER_AGENT = "caucasus-kg (https://w3id.org/caucasus-kg; store client)"
+WRITE_SECONDS = 600  # a write (a whole graph, or an update) may take this long
+# What a query form is asked for, best first; graphs are read in whichever of these comes back.
+N_TRIPLES = "application/n-triples"
+GRAPH_READERS = {N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+                 "text/turtle": ox.RdfFormat.TURTLE}
+GRAPHS_ASKED = f"{N_TRIPLES}, text/turtle;q=0.9"
+ASKING = {"SELECT": SPARQL_JSON, "ASK": SPARQL_JSON,
+          "CONSTRUCT": GRAPHS_ASKED, "DESCRIBE": GRAPHS_ASKED}
+# A query's prologue (SPARQL 1.1 §19.8 rules 4-7: BASE and PREFIX declarations, comments)...
+PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*",
+                      re.IGNORECASE)
+# ...is followed by the keyword of its form.
+FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -44,13 +68,22 @@ class RemoteStore:
 
     transactional = False
 
-    def __init__(self, endpoints: Endpoints, token: str | None = None) -> None:
+    def __init__(self, endpoints: Endpoints, token: str | None = None,
+                 via_update: bool = False) -> None:
         self.endpoints = endpoints
+        # Graphs written with SPARQL Update (DROP, INSERT) instead of the Graph Store
+        # Protocol, for servers without it (or without its PUT and DELETE).
+        self.via_update = via_update
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
         self._writes = 0
+
+    @property
+    def writes_to(self) -> str:
+        """The URL graph writes go to (the Graph Store's, or the update endpoint's)."""
+        return self.endpoints.update if self.via_update else self.endpoints.store
 
     @property
     def version(self) -> str:
@@ -60,74 +93,139 @@ class RemoteStore:
 
     def query(self, sparql: str, timeout: float | None = None,
               options: QueryOptions = ANSWER_JSON) -> Answer:
-        accept = f"{options.results_media}, {options.graph_media};q=0.9"
+        form = query_form(sparql)
         data: dict[str, Any] = {"query": sparql, "default-graph-uri": options.default_graphs,
                                 "named-graph-uri": options.named_graphs}
-        try:
-            response = self._session.post(self.endpoints.query, data=data, timeout=timeout,
-                                          headers={"Accept": accept})
-        except requests.Timeout:
-            raise QueryTimeout(f"the store at {self.endpoints.query} did not answer within "
-                               f"{timeout:g} s") from None
-        except requests.ConnectionError as error:
-            raise KgError(f"cannot reach the store at {self.endpoints.query}: {error}") from None
+        response = self._send("POST", self.endpoints.query, timeout, data=data,
+                              headers={"Accept": ASKING[form]})
         if response.status_code == 400:
             raise SyntaxError(response.text.strip()[:2000])
         _raise_for(response, self.endpoints.query)
+        return write_answer(self._read(form, response), options, self.version)
+
+    def _read(self, form: str, response: requests.Response
+              ) -> bool | Solutions | list[ox.Triple]:
         media = response.headers.get("Content-Type", "").split(";")[0].strip()
-        form = "graph" if media in GRAPH_FORMATS else "solutions"
-        rows = 0
-        if media == "application/sparql-results+json":
-            body = response.json()
-            form = "boolean" if "boolean" in body else "solutions"
-            rows = 1 if form == "boolean" else len(body["results"]["bindings"])
-        elif media not in RESULTS_FORMATS and media not in GRAPH_FORMATS:
-            raise KgError(f"the store at {self.endpoints.query} answered {media or 'no type'}")
-        return Answer(form, media, response.content, rows, False, self.version)
+        try:
+            if form in {"CONSTRUCT", "DESCRIBE"} and media in GRAPH_READERS:
+                return [quad.triple for quad in ox.parse(response.content,
+                                                         format=GRAPH_READERS[media])]
+            if form in {"SELECT", "ASK"} and media == SPARQL_JSON:
+                result = read_json_solutions(response.content)
+                # Virtuoso 7 answers ASK as SELECT: one solution for true, none for false.
+                return bool(list(result.rows)) if isinstance(result, Solutions) and \
+                    form == "ASK" else result
+        except (SyntaxError, ValueError, KeyError) as error:
+            raise KgError(f"the store at {self.endpoints.query} answered unreadable "
+                          f"{media}: {error}") from None
+        raise KgError(f"the store at {self.endpoints.query} answered a {form} with "
+                      f"{media or 'no media type'}; asked for {ASKING[form]}")
 
     def count(self) -> int:
-        answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
-                            "{ GRAPH ?g { ?s ?p ?o } } }")
+        """The number of triples in named graphs (the default graph is their union)."""
+        answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
 
     def put_graph(self, graph: str | None, data: bytes, media_type: str) -> None:
         """Replace one graph (None: the default graph) with RDF in a media type."""
-        self._send_graph("PUT", graph, data, media_type)
+        if self.via_update:  # one request, so one transaction on servers that have them
+            self.update(f"{_drop(graph)} ; {_insert(graph, data, media_type)}")
+        else:
+            self._send_graph("PUT", graph, data, media_type)
+
+    def put_graphs(self, graphs: dict[str | None, bytes]) -> None:
+        """Replace several graphs with N-Triples: in one request with SPARQL Update, else one
+        Graph Store PUT each."""
+        if self.via_update:
+            self.update(" ; ".join(f"{_drop(graph)} ; {_insert(graph, data, N_TRIPLES)}"
+                                   for graph, data in graphs.items()))
+        else:
+            for graph, data in graphs.items():
+                self.put_graph(graph, data, N_TRIPLES)
 
     def post_graph(self, graph: str | None, data: bytes, media_type: str) -> None:
         """Add RDF in a media type to one graph (None: the default graph)."""
-        self._send_graph("POST", graph, data, media_type)
+        if self.via_update:
+            self.update(_insert(graph, data, media_type))
+        else:
+            self._send_graph("POST", graph, data, media_type)
 
     def delete_graph(self, graph: str | None) -> None:
         """Drop one graph (None: empty the default graph); a graph already gone is fine."""
-        self._send_graph("DELETE", graph, b"", None)
+        if self.via_update:
+            self.update(_drop(graph))
+        else:
+            self._send_graph("DELETE", graph, b"", None)
 
     def _send_graph(self, method: str, graph: str | None, data: bytes, media_type: str | None
                     ) -> None:
         params = {"graph": graph} if graph else {"default": ""}
         headers = {"Content-Type": media_type} if media_type else {}
-        response = self._session.request(method, self.endpoints.store, params=params,
-                                         data=data, headers=headers, timeout=600)
+        response = self._send(method, self.endpoints.store, WRITE_SECONDS, params=params,
+                              data=data, headers=headers)
         if not (method == "DELETE" and response.status_code == 404):
             _raise_for(response, self.endpoints.store)
         self._writes += 1
 
     def update(self, sparql: str) -> None:
-        response = self._session.post(self.endpoints.update, data=sparql.encode("utf-8"),
-                                      headers={"Content-Type": "application/sparql-update"},
-                                      timeout=600)
+        response = self._send("POST", self.endpoints.update, WRITE_SECONDS,
+                              data=sparql.encode("utf-8"),
+                              headers={"Content-Type": "application/sparql-update"})
         _raise_for(response, self.endpoints.update)
         self._writes += 1
 
+    def _send(self, method: str, url: str, timeout: float | None, **request: Any
+              ) -> requests.Response:
+        """One HTTP request; a store that cannot be reached, or is silent past `timeout`
+        seconds, is a KgError (QueryTimeout)."""
+        try:
+            return self._session.request(method, url, timeout=timeout, **request)
+        except requests.ConnectionError as error:  # a connect timeout is one too
+            raise KgError(f"cannot reach the store at {url}: {error}") from None
+        except requests.Timeout:
+            raise QueryTimeout(f"the store at {url} did not answer within {timeout:g} s"
+                               ) from None
+
     def load(self, path: Path, graph: str | None = None) -> None:
-        media = {".ttl": "text/turtle", ".nt": "application/n-triples"}.get(path.suffix)
-        if media is None:
+        if path.suffix not in {".ttl", ".nt"}:
             raise KgError(f"{path}: load a .ttl or .nt file into one graph; push a dataset "
                           "with `kg push`")
-        self.put_graph(graph, path.read_bytes(), media)
+        try:
+            triples = ox.serialize(ox.parse(path=str(path), format=rdf_format(path)),
+                                   format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError as error:
+            raise syntax_error(error, path) from None
+        self.post_graph(graph, triples, N_TRIPLES)
 
     def close(self) -> None:
         self._session.close()
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; raises SyntaxError for anything else."""
+    prologue = PROLOGUE.match(sparql)
+    start = prologue.end() if prologue else 0
+    found = FORM.match(sparql, start)
+    if found is None:
+        raise SyntaxError("expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prefixes, "
+                          f"found {sparql[start:start + 40]!r}")
+    return found.group(1).upper()
+
+
+def _drop(graph: str | None) -> str:
+    return f"DROP SILENT GRAPH <{graph}>" if graph else "DROP SILENT DEFAULT"
+
+
+def _insert(graph: str | None, data: bytes, media_type: str) -> str:
+    """An INSERT of N-Triples (whose lines are SPARQL triples as they are).
+
+    INSERT ... WHERE {} rather than INSERT DATA, which Virtuoso 7 refuses blank nodes in.
+    """
+    if media_type != N_TRIPLES:
+        raise KgError(f"graphs are written with SPARQL Update as {N_TRIPLES}, not {media_type}")
+    triples = data.decode("utf-8")
+    return f"INSERT {{ GRAPH <{graph}> {{ {triples} }} }} WHERE {{}}" if graph else \
+        f"INSERT {{ {triples} }} WHERE {{}}"
 
 
 def _raise_for(response: requests.Response, url: str) -> None:
@@ -139,8 +237,12 @@ def _raise_for(response: requests.Response, url: str) -> None:
 @backend("http")
 @backend("https")
 def open_remote(location: str, update: str | None = None, store: str | None = None,
-                token: str | None = None, **_: Any) -> RemoteStore:
-    """A remote store at its query URL; `update` and `store` URLs default to Oxigraph's."""
+                token: str | None = None, via_update: bool = False, **_: Any) -> RemoteStore:
+    """A remote store at its query URL; `update` and `store` URLs default to Oxigraph's.
+
+    With `via_update`, graphs are written with SPARQL Update rather than the Graph Store
+    Protocol.
+    """
     guessed = Endpoints.beside(location)
     return RemoteStore(Endpoints(location, update or guessed.update, store or guessed.store),
-                       token)
+                       token, via_update)

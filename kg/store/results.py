@@ -2,7 +2,8 @@
 
 pyoxigraph serializes whole results only; to stop at the row limit and say so, solutions are
 written here (the four W3C results formats), while booleans and triples use pyoxigraph's own
-serializers. The media types below are the ones the endpoint offers.
+serializers. The media types below are the ones the endpoint offers. `write_answer` is where
+every back-end's result becomes an `Answer`; a remote store's SPARQL JSON is read here too.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+from kg.store.base import Answer, QueryOptions
 
 RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -35,6 +39,30 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
 Row = list[Any]  # one solution: a term or None per variable, in the head's order
 
 
+@dataclass
+class Solutions:
+    """A SELECT's solutions, from a store of any kind: variable names, then rows in order."""
+
+    variables: list[str]
+    rows: Iterable[Row]
+
+
+def write_answer(result: bool | Solutions | Iterable[ox.Triple], options: QueryOptions,
+                 version: str) -> Answer:
+    """A query result serialized in the media type `options` ask for, cut at `max_rows`."""
+    if isinstance(result, bool):
+        return Answer("boolean", options.results_media,
+                      serialize_boolean(result, options.results_media), 1, False, version)
+    if isinstance(result, Solutions):
+        rows, cut = first_rows(result.rows, options.max_rows)
+        return Answer("solutions", options.results_media,
+                      serialize_solutions(result.variables, rows, options.results_media),
+                      len(rows), cut, version)
+    triples, cut = first_rows(result, options.max_rows)
+    return Answer("graph", options.graph_media, serialize_triples(triples, options.graph_media),
+                  len(triples), cut, version)
+
+
 def first_rows(items: Iterable[Any], limit: int | None) -> tuple[list[Any], bool]:
     """At most `limit` items, and whether there were more."""
     if limit is None:
@@ -50,7 +78,11 @@ def serialize_solutions(variables: list[str], rows: list[Row], media_type: str) 
     return writer(variables, rows).encode("utf-8")
 
 
-def serialize_boolean(answer: ox.QueryBoolean, media_type: str) -> bytes:
+def serialize_boolean(value: bool, media_type: str) -> bytes:
+    # pyoxigraph makes a QueryBoolean only by running or reading a query: reading its JSON
+    # lets its own writers serialize a boolean that came from elsewhere (a remote store).
+    answer = ox.parse_query_results(json.dumps({"head": {}, "boolean": value}).encode(),
+                                    format=ox.QueryResultsFormat.JSON)
     return answer.serialize(format=RESULTS_FORMATS[media_type])
 
 
@@ -139,3 +171,33 @@ def solution_rows(solutions: ox.QuerySolutions, variables: list[str]) -> Iterato
     """Each solution as a row of terms (None where unbound), in the order of `variables`."""
     for solution in solutions:
         yield [solution[name] for name in variables]
+
+
+def read_json_solutions(body: bytes) -> bool | Solutions:
+    """SPARQL 1.1 JSON results read leniently: the 2008 draft's "typed-literal" and any blank
+    node label (Virtuoso writes `nodeID://b1`, which pyoxigraph's reader refuses) are taken."""
+    document = json.loads(body)
+    if "boolean" in document:
+        return bool(document["boolean"])
+    blanks: dict[str, ox.BlankNode] = {}
+    variables = list(document["head"].get("vars", []))
+    rows = [[_read_json_term(binding[name], blanks) if name in binding else None
+             for name in variables] for binding in document["results"]["bindings"]]
+    return Solutions(variables, rows)
+
+
+def _read_json_term(term: dict[str, Any], blanks: dict[str, ox.BlankNode]) -> Any:
+    kind = term["type"]
+    if kind == "uri":
+        return ox.NamedNode(term["value"])
+    if kind == "bnode":
+        return blanks.setdefault(term["value"], ox.BlankNode())
+    if kind == "triple":
+        value = term["value"]
+        return ox.Triple(*(_read_json_term(value[part], blanks)
+                           for part in ("subject", "predicate", "object")))
+    if "xml:lang" in term:
+        return ox.Literal(term["value"], language=term["xml:lang"])
+    if "datatype" in term:
+        return ox.Literal(term["value"], datatype=ox.NamedNode(term["datatype"]))
+    return ox.Literal(term["value"])
