@@ -35,6 +35,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -356,10 +357,11 @@ def ours(data: Path, work: Path, settings: Settings) -> Iterator[Endpoint]:
     started = time.perf_counter()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    # A rate budget no benchmark spends, the time limit of the run, no looking for new builds.
+    # The run's time limit; a rate budget no benchmark spends, no cut of answers (the other
+    # servers make none), no looking for new builds.
     command = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data",
                str(data), "--store", str(work / "kg-store"), "--timeout", str(settings.timeout),
-               "--rate", "1e9", "--follow", "0"]
+               "--rate", "1e9", "--max-rows", "100000000", "--follow", "0"]
     with running(command, f"{url}/health", work / "kg-serve.log", cwd=ROOT, seconds=3600,
                  env={**os.environ, "KG_BUILD_DIR": str(work / "build")}):
         yield Endpoint(OURS, f"{url}/sparql", time.perf_counter() - started)
@@ -425,6 +427,8 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=20, help="seconds per phase, at most")
     parser.add_argument("--timeout", type=float, default=60, help="seconds per request")
     options = parser.parse_args()
+    # A `kill` or `timeout` then stops the servers on its way out, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     settings = Settings(options.requests, options.concurrent_requests, options.repeats,
                         options.slow_requests, options.budget, options.timeout, options.seed)
     queries = read_queries(options.queries)
