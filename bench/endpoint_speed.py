@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
-import itertools
 import json
 import math
 import os
@@ -318,15 +317,16 @@ def run_phase(client: Client, texts: list[str], accept: str, concurrency: int, b
 def measure(client: Client, query: Query, pools: Pools, settings: Settings, slow: bool
             ) -> Result:
     """The three phases of one query on one server."""
-    rng = random.Random(f"{settings.seed}-{query.name}")
     sizes = ((settings.slow_requests, CONCURRENCY, settings.slow_requests) if slow else
              (settings.requests, settings.concurrent_requests, settings.repeats))
-    numbered = itertools.count(1)
 
-    def fresh(count: int) -> list[str]:
-        return [f"{query.fill(pools, rng)}\n# request {next(numbered)}" for _ in range(count)]
+    def fresh(phase: str, count: int) -> list[str]:
+        """Texts drawn for a phase alone, so a server given fewer gets the first of them."""
+        rng = random.Random(f"{settings.seed}-{query.name}-{phase}")
+        return [f"{query.fill(pools, rng)}\n# {phase} request {n}" for n in range(count)]
 
-    cold_texts, concurrent_texts, repeated = fresh(sizes[0]), fresh(sizes[1]), fresh(1)[0]
+    cold_texts, concurrent_texts = fresh("cold", sizes[0]), fresh("concurrent", sizes[1])
+    repeated = fresh("repeated", 1)[0]
     cold = run_phase(client, cold_texts, query.accept, 1, settings.budget)
     settle(client, cold, settings)
     concurrent = run_phase(client, concurrent_texts, query.accept, CONCURRENCY,
