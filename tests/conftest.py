@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 from rdflib import Graph
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -29,6 +24,8 @@ from kg.build import BuildReport, build
 from kg.corpus import Document, read_corpus
 from kg.pipeline import plan, run_document
 from kg.registry import Registry, read_registry
+from tests import servers
+from tests.servers import NotInstalled, Virtuoso, free_port, running, virtuoso_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -96,12 +93,6 @@ def generate_dataset(output: Path, triples: int = 3000, seed: int = 3) -> Path:
     return output
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def serving(build_dir: Path, store: Path | str, *options: str,
             env: dict[str, str] | None = None) -> Iterator[str]:
@@ -111,18 +102,11 @@ def serving(build_dir: Path, store: Path | str, *options: str,
     """
     port = free_port()
     log = store.with_suffix(".log") if isinstance(store, Path) else build_dir / f"{port}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [*KG, "serve", "--port", str(port), "--store", str(store), *options],
-            env={**os.environ, "KG_BUILD_DIR": str(build_dir), **(env or {})}, cwd=ROOT,
-            stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/health", process, log)
+    with running([*KG, "serve", "--port", str(port), "--store", str(store), *options],
+                 f"{url}/health", log, cwd=ROOT, stop_seconds=10,
+                 env={**os.environ, "KG_BUILD_DIR": str(build_dir), **(env or {})}):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -136,31 +120,9 @@ def server(built: BuildReport, build_dir: Path, tmp_path_factory: pytest.TempPat
 @contextmanager
 def oxigraph_serving(location: Path, *data: Path, options: tuple[str, ...] = ()
                      ) -> Iterator[str]:
-    """Oxigraph server (PyPI `oxigraph`) on a free port of 127.0.0.1, its store at `location`
-    loaded with the RDF files `data` first and started with `options` (`oxigraph serve
-    --help`); yields its base URL (/query, /update, /store).
-
-    Skips the test, naming what is missing, where the `oxigraph` command is not installed.
-    """
-    command = shutil.which("oxigraph", path=str(Path(sys.executable).parent))
-    if command is None:
-        pytest.skip("Oxigraph server is not installed: `pip install oxigraph` (a dev dependency)")
-    for path in data:
-        subprocess.run([command, "load", "--location", str(location), "--file", str(path)],
-                       check=True, capture_output=True, timeout=300)
-    port = free_port()
-    log = location.with_suffix(".log")
-    with log.open("w") as output:
-        process = subprocess.Popen([command, "serve", "--location", str(location), "--bind",
-                                    f"127.0.0.1:{port}", *options],
-                                   stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/query?query=ASK%7B%7D", process, log)
+    """tests/servers.py's Oxigraph server, skipping the test where it is not installed."""
+    with skipped_if_missing(), servers.oxigraph_serving(location, *data, options=options) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -170,83 +132,20 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-@dataclass(frozen=True)
-class Virtuoso:
-    """A Virtuoso instance's SPARQL endpoint (queries and updates) and Graph Store endpoint."""
-
-    sparql: str
-    graph_store: str
-
-
-# A private instance: its own database in a temporary folder, ports of its own on 127.0.0.1.
-# MaxQueryExecutionTime stops a query the tests gave up on; ResultSetMaxRows is Virtuoso's own
-# cut (silent), kept above anything a test asks for.
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {folder}/virtuoso.db
-ErrorLogFile = {folder}/virtuoso.log
-LockFile = {folder}/virtuoso.lck
-TransactionFile = {folder}/virtuoso.trx
-xa_persistent_file = {folder}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {folder}/virtuoso-temp.db
-TransactionFile = {folder}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-DirsAllowed = ., {folder}
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {folder}
-ServerThreads = 4
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 20
-"""
-# The anonymous web user SPARQL may then run SPARQL Update on /sparql and write through
-# /sparql-graph-crud (without it both answer 403 or 500); /sparql-graph-crud-auth would need
-# digest authentication instead.
-VIRTUOSO_GRANTS = 'GRANT SPARQL_UPDATE TO "SPARQL";'
-
-
 @contextmanager
-def virtuoso_serving(folder: Path) -> Iterator[Virtuoso]:
-    """A private Virtuoso (Debian's virtuoso-opensource) on free ports of 127.0.0.1, its
-    database in `folder`, open to SPARQL Update and the Graph Store Protocol; stopped after.
-
-    Skips the test, naming what is missing, where Virtuoso is not installed.
-    """
-    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-    if server is None or isql is None:
-        pytest.skip("Virtuoso is not installed (virtuoso-t, isql-vt): Debian's "
-                    "virtuoso-opensource, which `make system` installs as root")
-    sql_port, http_port = free_port(), free_port()
-    while http_port == sql_port:  # both were free, and may be the same free port
-        http_port = free_port()
-    folder.mkdir(parents=True, exist_ok=True)
-    ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port))
-    log = folder / "virtuoso.out"
-    with log.open("w") as output:
-        process = subprocess.Popen([server, "+foreground", "+configfile", str(ini)], cwd=folder,
-                                   stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{http_port}"
+def skipped_if_missing() -> Iterator[None]:
+    """Skip the test, naming the install, where a server it needs is not installed."""
     try:
-        wait_until_up(f"{url}/sparql?query=ASK%7B%7D", process, log)
-        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={VIRTUOSO_GRANTS}"],
-                       check=True, capture_output=True, timeout=60)
-        yield Virtuoso(f"{url}/sparql", f"{url}/sparql-graph-crud")
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+        yield
+    except NotInstalled as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     """One Virtuoso for the session (it takes seconds to create its database)."""
-    with virtuoso_serving(tmp_path_factory.mktemp("virtuoso")) as endpoints:
+    with skipped_if_missing(), virtuoso_serving(tmp_path_factory.mktemp("virtuoso")
+                                                ) as endpoints:
         yield endpoints
 
 
@@ -263,20 +162,6 @@ def writable_server(built: BuildReport, build_dir: Path,
     with serving(build_dir, tmp_path_factory.mktemp("store"), "--timeout", "2",
                  env={"KG_WRITERS": writers}) as url:
         yield url
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {log.read_text()}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
 @pytest.fixture(scope="session")
