@@ -92,16 +92,19 @@ class Registry:
     def __len__(self) -> int:
         return len(self.entities)
 
+    def enclosing(self, key: str) -> list[str]:
+        """The places an entry lies in, along its located_in chain, nearest first."""
+        chain: list[str] = []
+        entity = self.entities.get(key)
+        while entity is not None and entity.located_in and entity.located_in not in chain:
+            chain.append(entity.located_in)
+            entity = self.entities.get(entity.located_in)
+        return chain
+
     def state_of(self, key: str) -> str | None:
         """The state a place lies in (itself for a state), along its located_in chain."""
-        seen: set[str] = set()
-        entity = self.entities.get(key)
-        while entity is not None and entity.key not in seen:
-            if entity.type == "State":
-                return entity.key
-            seen.add(entity.key)
-            entity = self.entities.get(entity.located_in) if entity.located_in else None
-        return None
+        return next((k for k in (key, *self.enclosing(key))
+                     if k in self.entities and self.entities[k].type == "State"), None)
 
     def find(self, name: str, types: frozenset[str] | None = None) -> Entity | None:
         """The entry whose label or variant is `name` (ignoring case), of one of `types`."""

@@ -61,7 +61,7 @@ from kg import iris
 from kg.extract.dates import DateMention
 from kg.extract.events import ORGANIZATIONS, EventMention, date_in_clause
 from kg.extract.lexicons import read_lexicon
-from kg.extract.mentions import Mention, demonym_mention
+from kg.extract.mentions import Mention, as_state, demonym_mention
 from kg.extract.nlp import sentence_span
 from kg.extract.positions import PositionMention
 from kg.extract.roles import named_entities
@@ -275,8 +275,8 @@ class _Reader:
         elif mention.type in PARTIES:
             reading.parties.setdefault(mention.node, mention)
         elif mention.type in CITIES:
-            state = self._state_of(mention)
-            if state is not None:
+            state = as_state(mention, self.registry)
+            if state.type == "State":
                 reading.parties.setdefault(state.node, state)
                 reading.inferred = True
 
@@ -293,18 +293,6 @@ class _Reader:
                 elif token.text in self.lexicon.demonyms:
                     key = self.lexicon.demonyms[token.text]
                     self._add(reading, demonym_mention(token, key, self.registry), sign=False)
-
-    def _state_of(self, city: Mention) -> Mention | None:
-        """The state a registry city lies in, through its located_in chain."""
-        key = city.key
-        seen: set[str] = set()
-        while key is not None and key not in seen:
-            seen.add(key)
-            entity = self.registry.entities[key]
-            if entity.type == "State":
-                return Mention(iris.entity(key), "State", city.start, city.end, key, city.name)
-            key = entity.located_in
-        return None
 
 
 def _cues(doc: Doc, mentions: Sequence[Mention]) -> list[tuple[Token, str | None]]:

@@ -105,7 +105,7 @@ def _known_event(event: EventMention, registry: Registry | None,
     for entity in registry:
         if entity.type != event.type or not entity.roles:
             continue
-        known = _role_keys({role: keys for role, keys in entity.roles.items()})
+        known = _role_keys(entity.roles)
         if not all(key in known.get(role, set()) or containers.get(key, set()) & known.get(
                 role, set()) for role, keys in given.items() for key in keys):
             continue
@@ -245,14 +245,7 @@ def _containers(registry: Registry | None) -> dict[str, set[str]]:
     """Each registry place's enclosing places, along its located_in chain."""
     if registry is None:
         return {}
-    found: dict[str, set[str]] = {}
-    for entity in registry:
-        chain, key = set(), entity.located_in
-        while key and key not in chain:
-            chain.add(key)
-            key = registry.entities[key].located_in
-        found[entity.key] = chain
-    return found
+    return {entity.key: set(registry.enclosing(entity.key)) for entity in registry}
 
 
 def _stationed_places(found_arguments: list[Argument], mentions: Sequence[Mention]

@@ -6,7 +6,7 @@ become new entities of the closest class (kg/iris.py's `new_entity`), to be flag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import URIRef
 from spacy.tokens import Doc, Span, Token
@@ -103,5 +103,4 @@ def as_state(mention: Mention, registry: Registry) -> Mention:
     state = registry.state_of(mention.key) if mention.type == "Settlement" and mention.key else None
     if state is None:
         return mention
-    return Mention(iris.entity(state), "State", mention.start, mention.end, state, mention.name,
-                   mention.reference)
+    return replace(mention, node=iris.entity(state), type="State", key=state)

@@ -106,12 +106,7 @@ def candidate_query(names: list[str], rule: TypeRule) -> str:
 def context_of(entity: Entity, registry: Registry, known: dict[str, str]) -> set[str]:
     """QIDs of what the registry puts the entity in: containing places, state, country."""
     found: set[str] = set()
-    keys = [entity.force_of, entity.country]
-    place = entity.located_in
-    while place is not None and place not in keys:  # a cycle in located_in ends the walk
-        keys.append(place)
-        place = registry.entities[place].located_in if place in registry.entities else None
-    for key in keys:
+    for key in (entity.force_of, entity.country, *registry.enclosing(entity.key)):
         if key is not None and key in known:
             found.add(known[key])
     return found
