@@ -21,7 +21,8 @@ def events(text: str, registry: Registry) -> list[EventMention]:
     doc = language_for(registry)(text)
     named = find_mentions(doc, registry)
     mentions = sorted(named + find_references(doc, named), key=lambda m: m.start)
-    return find_events(doc, mentions, find_dates(text, Anchor.on(PUBLISHED)), registry)
+    anchor = Anchor.on(PUBLISHED)
+    return find_events(doc, mentions, find_dates(text, anchor), registry, anchor)
 
 
 @pytest.mark.parametrize(("text", "known"), [
@@ -74,3 +75,56 @@ def test_events_withdrawal_from_where_the_force_it_names_was_deployed(registry):
         if e.type == "Withdrawal"]
     assert roles(withdrawal)["location"] == ["zvartnots-international-airport"]
     assert withdrawal.inferred and withdrawal.status == "Planned"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a heading before the story names the force only: it is the withdrawal told after it
+    ("Departure of Russian Border Guards. Russian border guards have left Nerkin Hand village.",
+     [(None, "nerkin-hand"), ("Completed", "nerkin-hand")]),
+    # told again with fewer roles: the fuller withdrawal told before
+    ("Russian border guards will withdraw from Tavush Province. Pashinyan said that Putin "
+     "agreed to the withdrawal of Russian border guards.",
+     [("Planned", "tavush-province"), ("Planned", "tavush-province")]),
+    # a planned withdrawal is not the one already done, though it names fewer roles
+    ("Russian border guards have left Nerkin Hand village. Russian border guards will "
+     "withdraw, Pashinyan said.", [("Completed", "nerkin-hand"), ("Planned", None)]),
+    # unnamed places within the state where the fuller one's place lies
+    ("Russian border guards will withdraw from Tavush Province. Russian border guards will "
+     "withdraw from a number of regions of Armenia.",
+     [("Planned", "tavush-province"), ("Planned", "tavush-province")]),
+    # but a deployment to the state itself is another than the one to its province
+    ("Russian border troops will be deployed to Syunik Province. Russian border troops will be "
+     "deployed to Armenia.", [("Planned", "syunik-province"), ("Planned", "armenia")]),
+])
+def test_events_told_again_with_fewer_roles_are_the_fuller_event(text, expected, registry):
+    found = [event for event in events(text, registry)
+             if event.type in {"Withdrawal", "Deployment"}]
+    assert [(event.status, (roles(event).get("location") or [None])[0])
+            for event in found] == expected
+    assert [event.inferred for event in found] != [True] * len(found)
+
+
+@pytest.mark.parametrize(("month", "status"), [("April", "Completed"), ("June", None)])
+def test_events_dated_before_publication_are_completed(month, status, registry):
+    text = (f"Armenia criticised the withdrawal of Russian peacekeepers from Nagorno-Karabakh "
+            f"in {month} 2024.")
+    found = [event for event in events(text, registry) if event.type == "Withdrawal"]
+    assert [event.status for event in found] == [status]
+
+
+@pytest.mark.parametrize(("text", "type_name", "expected"), [
+    # a demonym qualifying the event noun names who carries it out
+    ("Pashinyan accused Russia of failing to stop an Azerbaijani offensive in Syunik Province.",
+     "MilitaryOperation", {"agent": ["azerbaijan"], "location": ["syunik-province"]}),
+    # who acts at a summit attends it
+    ("Nikol Pashinyan and Vladimir Putin shook hands at a summit in Minsk.", "Meeting",
+     {"location": ["minsk"], "participant": ["nikol-pashinyan", "vladimir-putin"]}),
+    # "the main forces" are the force named before
+    ("The Russian peacekeeping contingent arrived in Nagorno-Karabakh. The main forces were "
+     "deployed along the Lachin corridor.", "Deployment",
+     {"force": ["russian-peacekeeping-contingent"], "location": ["lachin-corridor"]}),
+])
+def test_events_roles_from_modifiers_occasions_and_descriptions(text, type_name, expected,
+                                                                 registry):
+    found = [event for event in events(text, registry) if event.type == type_name]
+    assert roles(found[-1]) == expected

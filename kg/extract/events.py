@@ -17,7 +17,7 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from kg import iris
-from kg.extract.dates import DateMention
+from kg.extract.dates import Anchor, DateMention
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, as_state, demonym_mention
 from kg.extract.nlp import sentence_span
@@ -28,7 +28,8 @@ FORCES = {"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"}
 PLACES = {"Place", "AdministrativeRegion", "Settlement", "Border", "Facility", "Territory"}
 ORGANIZATIONS = {"InternationalOrganization", "Alliance", "EconomicUnion"}
 ACTORS = {"State", "Person", "Organization", "NewsOrganization"} | ORGANIZATIONS
-AGENT_RELATIONS = {"subject", "by", "possessor", "compound", "head"}
+AGENT_RELATIONS = {"subject", "by", "possessor", "compound", "head", "adjective"}
+MODIFIERS = {"adjective", "compound"}  # where a demonym may stand for its state
 # Relations in which a city can only be its state's government acting ("Moscow withdrew").
 STATE_SPEAKS = {"subject", "by", "possessor"}
 LOCATIVE = {"from", "in", "to", "into", "on", "at", "near", "along", "across", "within",
@@ -56,6 +57,8 @@ class EventMention:
     inferred: bool = False  # some role came from a neighbouring verb or clause
     date: DateMention | None = None
     known: str | None = None  # the registry event this one is, when the text describes it
+    # places the text names only as holding the event's ("from regions of Armenia")
+    within: set[str] = field(default_factory=set)
 
     @property
     def sentence(self) -> tuple[int, int]:
@@ -63,10 +66,13 @@ class EventMention:
 
 
 def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMention] = (),
-                registry: Registry | None = None) -> list[EventMention]:
+                registry: Registry | None = None, anchor: Anchor | None = None
+                ) -> list[EventMention]:
     """Every event the parsed body states, in text order, one per location, dated where the
     trigger's own clause gives a date. The registry, when given, names the borders between
-    states a location phrase speaks of, and which places lie in which."""
+    states a location phrase speaks of, and which places lie in which. An event whose grammar
+    tells no status but whose date ended before the `anchor` (the publication date) is
+    Completed."""
     triggers = _triggers()
     borders = _borders(registry)
     containers = _containers(registry)
@@ -83,7 +89,64 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
                 for other in found)]
     for event in found:
         event.known = _known_event(event, registry, containers)
+        if event.status is None and ended_before(event.date, event.known, registry, anchor):
+            event.status = "Completed"
+    for index, event in enumerate(found):
+        antecedent = _antecedent(event, found, index, containers)
+        if antecedent is not None:
+            event.roles, event.known = dict(antecedent.roles), antecedent.known
+            event.inferred = True
     return found
+
+
+def ended_before(date: DateMention | None, known: str | None, registry: Registry | None,
+                 anchor: Anchor | None) -> bool:
+    """Whether an event was over before the document was written: the last day its date (the
+    text's, else its registry event's) can stand for precedes the publication date."""
+    if anchor is None:
+        return False
+    if date is not None:
+        return date.latest < anchor.earliest
+    bounds = registry.entities[known].date if known and registry is not None else None
+    return bounds is not None and bounds[1] < anchor.earliest
+
+
+def _antecedent(event: EventMention, found: Sequence[EventMention], index: int,
+                containers: dict[str, set[str]]) -> EventMention | None:
+    """The event told more fully elsewhere in the document that this mention speaks of again.
+
+    A mention that names only some of another same-class event's roles, or unnamed places
+    within one that holds that one's place ("the withdrawal of our border guards" or "withdraw
+    from regions of Armenia" after "border guards will withdraw from Tavush"; a heading
+    "Departure of Russian Border Guards" before the story), is that event, when their statuses
+    and dates (where both give one) agree: the nearest such event before it, else after it.
+    """
+    if event.known is not None:
+        return None
+    for other in [*reversed(found[:index]), *found[index + 1:]]:
+        if other.type == event.type and _told_by(event, other, containers) and _agree(
+                event, other):
+            return other
+    return None
+
+
+def _told_by(event: EventMention, other: EventMention, containers: dict[str, set[str]]
+             ) -> bool:
+    """Whether `other` says all `event` says of its roles, and more."""
+    theirs = {(role, m.key or m.node) for role, values in other.roles.items() for m in values}
+    own = {(role, m.key or m.node) for role, values in event.roles.items() for m in values}
+    places = {key for role, key in theirs if role == "location"}
+    covered = all((role, key) in theirs or (role == "location" and key in event.within and any(
+        key in containers.get(str(place), set()) for place in places)) for role, key in own)
+    return covered and own != theirs
+
+
+def _agree(event: EventMention, other: EventMention) -> bool:
+    """Whether two mentions' statuses and dates allow them to be one event."""
+    if event.status and other.status and event.status != other.status:
+        return False
+    return not (event.date and other.date and (event.date.latest < other.date.earliest
+                                               or other.date.latest < event.date.earliest))
 
 
 def _known_event(event: EventMention, registry: Registry | None,
@@ -140,6 +203,10 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
         mention = named_entity(argument.token, mentions)
         if mention is None and registry is not None and argument.relation in LOCATIVE:
             mention = _demonym_place(argument.token, registry)
+            if mention is not None:
+                event.within.add(str(mention.key))
+        if mention is None and registry is not None and argument.relation in MODIFIERS:
+            mention = _demonym_state(argument.token, registry)
         if mention is None or (argument.relation == "with" and used_companions):
             continue
         if registry is not None and argument.relation in STATE_SPEAKS:
@@ -153,6 +220,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
             between = _borders_between(argument.token, found, borders, companions)
             used_companions |= bool(between)
             found = between or found
+        if role == "location" and _names_some_places(argument.token, mention):
+            event.within.add(str(mention.key))
         for value in found:
             if role and value not in event.roles.get(role, []):
                 event.roles.setdefault(role, []).append(value)
@@ -174,6 +243,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
 
 def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
     relation, cls = argument.relation, mention.type
+    if relation == "attendee":  # who acts at a meeting attends it; nothing else is told
+        return "participant" if cls in ACTORS and event_type == "Meeting" else None
     if cls in FORCES and event_type == "Capture" and (
             relation == "object" or argument.token.dep_ == "nsubjpass"):
         return "affected"  # "captured six Armenian troops", "six troops had been captured"
@@ -197,6 +268,20 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
     if cls in ACTORS and relation == "object" and event_type == "Meeting":
         return "participant"
     return None
+
+
+def _names_some_places(word: Token, mention: Mention) -> bool:
+    """Whether a location phrase speaks of unnamed places in the mention's ("from a number of
+    regions of Armenia"), not of the mention's place itself ("from Nerkin Hand village")."""
+    nouns = set(read_lexicon("places")["place_nouns"])
+    return any(token.lemma_.lower() in nouns and token.idx < mention.start
+               for token in own_phrase(word))
+
+
+def _demonym_state(word: Token, registry: Registry) -> Mention | None:
+    """"an Azerbaijani offensive": the state whose demonym qualifies the event noun."""
+    demonyms = read_lexicon("positions")["demonyms"]
+    return demonym_mention(word, demonyms[word.text], registry) if word.text in demonyms else None
 
 
 def _demonym_place(word: Token, registry: Registry) -> Mention | None:
@@ -295,8 +380,10 @@ def status_of(token: Token) -> str | None:
 
 
 def _governor(word: Token) -> str:
-    """The verb an event word depends on ("agreed to withdraw", "agreed on the withdrawal")."""
-    if word.dep_ == "pobj" and word.head.dep_ == "prep":
+    """The verb an event word depends on ("agreed to withdraw", "agreed on the withdrawal"; not
+    "agreed during a meeting", where the preposition only tells when)."""
+    if word.dep_ == "pobj" and word.head.dep_ == "prep" and word.head.lower_ in set(
+            read_lexicon("status")["planned"]["governing_prepositions"]):
         return word.head.head.lemma_.lower()
     if word.dep_ in {"xcomp", "dobj", "ccomp", "nsubjpass"}:
         return word.head.lemma_.lower()

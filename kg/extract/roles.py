@@ -22,6 +22,8 @@ NOT_OWN = {"conj", "cc", "punct", "relcl", "acl", "appos"}
 # Links along which a verb shares its subject and auxiliaries ("will end ... and withdraw",
 # "would remain deployed").
 SHARING = {"conj", "xcomp", "acomp"}
+# Prepositions after which a noun is an occasion its verb's subject attends ("spoke at the summit").
+GATHERING = {"at", "during"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ def arguments(trigger: Token) -> list[Argument]:
 
     A participle or relative clause modifying a noun ("the peacekeepers deployed in ...",
     "guards, who had been stationed in ...") has that noun as its argument, 'head'; a noun
-    trigger has the `by` agent of a participle modifying it ("an offensive launched by ...").
+    trigger has the `by` agent of a participle modifying it ("an offensive launched by ..."),
+    and after "at" or "during" the subject of the verb it hangs from, as 'attendee'.
     """
     found = list(_direct(trigger))
     if trigger.dep_ in {"acl", "relcl"} and trigger.head is not trigger:
@@ -46,6 +49,11 @@ def arguments(trigger: Token) -> list[Argument]:
     if trigger.pos_ == "NOUN":  # "an offensive launched by Baku": the participle's agent
         found += [Argument(a.token, "by", True) for clause in trigger.children
                   if clause.dep_ == "acl" for a in _direct(clause) if a.relation == "by"]
+    if trigger.pos_ == "NOUN" and trigger.dep_ == "pobj" and trigger.head.lower_ in GATHERING:
+        # "Pashinyan and Putin shake hands at a summit": who acts at it attends it
+        verb = trigger.head.head
+        found += [Argument(a.token, "attendee", True) for a in _direct(verb)
+                  if a.relation == "subject"]
     if not any(a.relation == "subject" for a in found):
         head = trigger
         while head.dep_ in SHARING and head.head is not head:
@@ -70,6 +78,8 @@ def _direct(trigger: Token) -> Iterator[Argument]:
             yield Argument(child, "possessor")
         elif child.dep_ == "compound":
             yield Argument(child, "compound")
+        elif child.dep_ == "amod" and trigger.pos_ == "NOUN":  # "an Azerbaijani offensive"
+            yield Argument(child, "adjective")
         elif child.dep_ == "prep":
             yield from _prepositional(child, child.lower_)
 

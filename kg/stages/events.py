@@ -24,11 +24,11 @@ from kg.vocab import CKG
 ROLE_ORDER = ("force", "agent", "participant", "affected", "location")
 
 
-@stage("events", requires={"parse", "entities", "dates"}, provides={"events"})
+@stage("events", requires={"parse", "entities", "dates", "anchor"}, provides={"events"})
 def extract_events(state: DocumentState) -> Additions:
     """Find events from trigger words, fill their roles from the parse, and cite the sentence."""
     events = find_events(state.provided["parse"], state.provided["entities"],
-                         state.provided["dates"], state.registry)
+                         state.provided["dates"], state.registry, state.provided["anchor"])
     triples: list[Triple] = []
     dated: set[URIRef] = set()
     with_status: set[URIRef] = set()
