@@ -6,6 +6,7 @@ become new entities of the closest class (kg/iris.py's `new_entity`), to be flag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from rdflib import URIRef
@@ -13,11 +14,15 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import iris, paths
 from kg.errors import ConfigError
+from kg.extract.nlp import name_matcher
 from kg.registry import Registry
 
 # spaCy's OntoNotes labels that name things of our classes; NORP, DATE, CARDINAL ... do not.
 NER_CLASSES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
                "FAC": "Facility"}
+# Names of these classes may contain other entities' names without speaking of them.
+NAMES_ONLY = {"Person", "NewsOrganization"}
+ORGANIZATIONS = {"Organization", "InternationalOrganization", "Alliance", "EconomicUnion"}
 # A leading article is not part of a new entity's name ("the Ministries of Defense").
 ARTICLES = {"the", "a", "an"}
 
@@ -66,6 +71,32 @@ def find_mentions(doc: Doc, registry: Registry) -> list[Mention]:
             mentions.append(Mention(iris.entity(key), registry.entities[key].type,
                                     span.start_char, span.end_char, key, span.text))
     return mentions
+
+
+def nested_mentions(doc: Doc, mentions: Sequence[Mention], registry: Registry
+                    ) -> list[Mention]:
+    """Registry entities named inside a longer registry name: the State Duma and the CIS in
+    "the State Duma Committee on CIS Affairs", Crimea in "the annexation of Crimea".
+
+    A person's or a newspaper's name only sounds like a place ("Ararat Mirzoyan", "France 24"),
+    and a city in an organization's name is part of the name ("the OSCE Minsk Group").
+    """
+    matcher = name_matcher(registry)
+    nested = []
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end)
+        if (mention.key is None or mention.reference or span is None or len(span) < 2
+                or mention.type in NAMES_ONLY):
+            continue
+        for match, start, end in matcher(span):
+            key = doc.vocab.strings[match]
+            inner = registry.entities[key].type
+            if key != mention.key and not (inner == "Settlement"
+                                           and mention.type in ORGANIZATIONS):
+                words = doc[start:end]
+                nested.append(Mention(iris.entity(key), registry.entities[key].type,
+                                      words.start_char, words.end_char, key, words.text))
+    return nested
 
 
 def _name(span: Span) -> str:

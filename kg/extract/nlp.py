@@ -12,6 +12,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from kg.errors import ToolMissing
@@ -24,8 +25,7 @@ ENGLISH_STOP_SHARE = 0.2
 
 def language_for(registry: Registry) -> Language:
     """The pipeline with the registry's entity ruler, built once per registry content."""
-    names = tuple((entity.key, entity.type, entity.names) for entity in registry)
-    return _build(names)
+    return _build(tuple((entity.key, entity.type, entity.names) for entity in registry))
 
 
 @cache
@@ -39,6 +39,21 @@ def _build(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Language:
     ruler.add_patterns([{"label": type_name, "pattern": name, "id": key}
                         for key, type_name, entity_names in names for name in entity_names])
     return nlp
+
+
+def name_matcher(registry: Registry) -> PhraseMatcher:
+    """A matcher of the registry's names, each match's id its entity's key (the ruler's own
+    matches are only the longest name at each place; this one finds names within names)."""
+    return _matcher(tuple((entity.key, entity.type, entity.names) for entity in registry))
+
+
+@cache
+def _matcher(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> PhraseMatcher:
+    nlp = _build(names)
+    matcher = PhraseMatcher(nlp.vocab)
+    for key, _, entity_names in names:
+        matcher.add(key, [nlp.make_doc(name) for name in entity_names])
+    return matcher
 
 
 def looks_english(doc: Doc) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kg import iris
 from kg.entities import new_entity_triples
-from kg.extract.mentions import find_mentions
+from kg.extract.mentions import find_mentions, nested_mentions
 from kg.extract.nlp import language_for, looks_english
 from kg.extract.references import find_references
 from kg.stages import Additions, DocumentState, stage
@@ -44,7 +44,10 @@ def resolve_entities(state: DocumentState) -> Additions:
     named = find_mentions(doc, state.registry)
     mentions = sorted(named + find_references(doc, named), key=lambda m: (m.start, m.end))
     document = iris.document(state.document.key)
-    triples = [(document, CKG.mentions, node) for node in sorted({m.node for m in mentions})]
+    # names within names are mentioned too, but only the longest name takes part in facts
+    nested = nested_mentions(doc, named, state.registry)
+    triples = [(document, CKG.mentions, node)
+               for node in sorted({m.node for m in [*mentions, *nested]})]
     for mention in {m.node: m for m in mentions if not m.linked}.values():
         triples += new_entity_triples(mention.node, mention.type, mention.name)
     return Additions(triples, {"entities": mentions})
