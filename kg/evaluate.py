@@ -139,7 +139,7 @@ def read_gold(path: Path, document: Document) -> tuple[set[str], list[Fact]]:
         if "status" in item:
             roles["status"] = frozenset({item["status"]})
         if item["type"] == "Statement":
-            roles["speaker"] = frozenset({_key(item["speaker"])})
+            roles["speaker"] = frozenset(_key(v) for v in _values(item["speaker"]))
             start, end = locate_quote(document, item.get("words") or item["quote"])
         facts.append(Fact(item["type"], start, end, roles, item["quote"], item["id"]))
     return entities, facts

