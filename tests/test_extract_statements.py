@@ -34,6 +34,14 @@ def statements(text: str, registry) -> list[tuple[str | None, str]]:
      [("france", "signaled its readiness to help Yerevan."),
       ("alexander-iskandaryan", "Russia accounts for only 10% of the weapons purchased by "
        "Armenia.")]),
+    # a paragraph that is only a quotation goes on from the person quoted just before; the
+    # quotation on the line before a sentence is not that sentence's words
+    ("“The CSTO is a bloc that is supposed to defend its members,” Ararat Mirzoyan told "
+     "al-Jazeera.\n\n“The lack of response has caused the public to question its value.”\n\n"
+     "Ani Badalyan announced that Yerevan would no longer fund the CSTO.",
+     [("ararat-mirzoyan", "The CSTO is a bloc that is supposed to defend its members,"),
+      ("ararat-mirzoyan", "The lack of response has caused the public to question its value."),
+      ("ani-badalyan", "that Yerevan would no longer fund the CSTO")]),
 ])
 def test_statements_speaker_and_words(text, expected, registry):
     assert statements(text, registry) == expected

@@ -39,6 +39,7 @@ class StatementMention:
     words: tuple[int, int]
     span: tuple[int, int]
     verb: Token
+    continued: bool = False  # a quoted paragraph going on from the speaker's statement before
 
 
 def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | None = None
@@ -59,7 +60,34 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
             found[statement.words] = statement
             if statement.speaker.type == "Person":
                 last_speaker = statement.speaker
+    for statement in _continued(doc.text, quotations, list(found.values())):
+        found[statement.words] = statement
     return sorted(found.values(), key=lambda s: s.words)
+
+
+def _continued(text: str, quotations: list[tuple[int, int]],
+               statements: list[StatementMention]) -> list[StatementMention]:
+    """Quoted paragraphs that go on from a person's statement in the paragraph before.
+
+    '“The CSTO is a bloc ...,” he told al-Jazeera.' followed by a paragraph that is nothing but
+    a quotation: the same person goes on speaking (news style quotes one speaker across
+    paragraphs and names them once).
+    """
+    found = []
+    for start, end in quotations:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end) if "\n" in text[end:] else len(text)
+        if text[line_start:line_end].strip() != text[start - 1:end + 1] or any(
+                s.words[0] < end and start < s.words[1] for s in statements):
+            continue
+        before = text[:line_start].rstrip()
+        paragraph_start = before.rfind("\n") + 1
+        previous = [s for s in statements if paragraph_start <= s.words[0] < len(before)]
+        last = max(previous, key=lambda s: s.words, default=None)
+        if last is not None and last.speaker.type == "Person":
+            found.append(StatementMention(last.speaker, (start, end), (start - 1, end + 1),
+                                          last.verb, continued=True))
+    return found
 
 
 def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[int, int]],
@@ -83,7 +111,10 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
     # speaker of the quotation that follows it.
     for start, end in quotations if in_sentence or not said else ():
         inside = (start, end) in in_sentence
-        before = 0 <= clause_start - end <= NEAR + 2 or (inside and end <= clause_start + NEAR)
+        between = verb.doc.text[end:clause_start] if end <= clause_start else ""
+        # a quotation on the line before is another paragraph's, not this verb's words
+        before = (0 <= clause_start - end <= NEAR + 2 and "\n" not in between) or (
+            inside and end <= clause_start + NEAR)
         # a quotation after the sentence is its words only when the clause leads into it
         # ("formulated by Pashinyan:"), not after a full stop ("... signaled their readiness.")
         after = (0 <= start - clause_end <= NEAR and (

@@ -3,7 +3,8 @@
 Each statement is its own node per document (two sources quoting the same words are two
 reports); it is about the entities named and the events stated within its words. Evidence
 confidence: 0.9 for a quotation beside its speech verb, 0.8 for reported speech (the clause
-the verb governs), 0.7 for "according to X", whose scope is the rest of the sentence; times 0.9
+the verb governs), 0.7 for "according to X", whose scope is the rest of the sentence, and for a
+quoted paragraph taken as going on from the speaker's statement before it; times 0.9
 when the speaker is a description ("the governor said") resolved to a person named before.
 """
 
@@ -63,5 +64,6 @@ def statement_triples(statement: StatementMention, state: DocumentState) -> list
 def _confidence(statement: StatementMention, body: str) -> float:
     start, end = statement.words
     quoted = body[start - 1:start] in {'"', "“"} and body[end:end + 1] in {'"', "”"}
-    score = 0.7 if statement.verb.lower_ == "according" else 0.9 if quoted else 0.8
+    score = 0.7 if statement.verb.lower_ == "according" or statement.continued else (
+        0.9 if quoted else 0.8)
     return round(score * 0.9, 2) if statement.speaker.reference else score
