@@ -77,13 +77,20 @@ def quantity_of(quantity: QuantityMention) -> list[URIRef]:
 
 
 def personnel_triples(quantity: QuantityMention) -> list[Triple]:
-    """ckg:personnel on the one event, or the force, whose troops the quantity counts."""
+    """ckg:personnel on the one event, or the force, whose troops the quantity counts.
+
+    Events of one sentence that differ only in place ("deployed along the line of contact and
+    along the Lachin corridor") share the count, which is then their one force's.
+    """
     if not quantity.personnel or quantity.magnitude or quantity.value != int(quantity.value):
         return []
     troops = Literal(int(quantity.value))
     events = {event_node(event) for event in quantity.events}
     if len(events) == 1:
         return [(events.pop(), CKG.personnel, troops)]
+    forces = {m.node for event in quantity.events for m in event.roles.get("force", [])}
+    if len({event.trigger.i for event in quantity.events}) == 1 and len(forces) == 1:
+        return [(forces.pop(), CKG.personnel, troops)]
     if not events and quantity.entity is not None and quantity.force_size:
         return [(quantity.entity.node, CKG.personnel, troops)]
     return []
