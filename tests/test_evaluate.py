@@ -18,7 +18,8 @@ from kg.evaluate import Fact, Report, evaluate, render_report, score_facts
 FLOORS = {  # fact type: (precision, recall)
     # events described without their name count as mentions of the registry event: 0.79 -> 0.83
     # names within names ("the State Duma Committee on CIS Affairs"): 0.83 -> 0.86
-    "entities": (0.95, 0.86),
+    # "our troops" in a speaker's words are the speaker's state's force: 0.86 -> 0.87
+    "entities": (0.95, 0.87),
     # Statements by "he"/"she", by `by` agents and by capitals standing for states traded
     # precision (0.92 -> 0.81) for recall (0.33 -> 0.57), raising F1 (0.49 -> 0.67).
     # Definite descriptions resolved ("the governor said", "left the region"): statements
@@ -33,8 +34,8 @@ FLOORS = {  # fact type: (precision, recall)
     # hands at a summit"), "the main forces": events P/R 0.65/0.71 -> 0.93/0.78. Events over
     # before publication are Completed: status 0.65 -> 0.82.
     "Withdrawal": (0.94, 0.94),
-    "Deployment": (0.95, 0.74),
-    "events": (0.92, 0.79),
+    "Deployment": (0.95, 0.87),
+    "events": (0.92, 0.82),
     "MilitaryOperation": (0.79, 0.66),
     "Capture": (0.60, 0.35),
     "Meeting": (0.88, 0.88),
@@ -44,7 +45,7 @@ FLOORS = {  # fact type: (precision, recall)
     "PositionHeld": (0.95, 0.95),
     "Agreement": (0.90, 0.85),
     "Quantity": (0.90, 0.76),
-    "all facts": (0.94, 0.83),
+    "all facts": (0.94, 0.84),
     "event status": (0.82, 0.99),  # precision: the share of matched events with the right status
 }
 

@@ -13,7 +13,8 @@ from kg import iris, paths
 from kg.corpus import Document
 from kg.extract.mentions import find_mentions
 from kg.extract.nlp import language_for
-from kg.extract.references import find_references
+from kg.extract.references import find_own_forces, find_references
+from kg.extract.statements import find_statements
 from kg.pipeline import plan, run_document
 from kg.registry import Registry
 from kg.vocab import CKG
@@ -90,3 +91,20 @@ def test_event_role_from_a_description_counts_as_inferred(registry):
     evidence = {str(graph.value(e, CKG.quote)): graph.value(e, CKG.confidence).toPython()
                 for e in graph.objects(withdrawal, CKG.evidence)}
     assert evidence == {"Russian peacekeepers have now left the region.": Decimal("0.75")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the Kremlin spokesman's "our military and border guards" are Russia's
+    ('"President Putin agreed to withdraw our military and border guards," Dmitry Peskov said.',
+     [("our military", "russian-armed-forces"),
+      ("border guards", "russian-border-guards-in-armenia")]),
+    # outside anyone's words, "our troops" is nobody's in particular
+    ("Our troops were deployed to a number of regions.", []),
+])
+def test_find_own_forces_are_the_speakers_states(text: str, expected, registry: Registry):
+    doc = language_for(registry)(text)
+    named = find_mentions(doc, registry)
+    spoken = [(s.speaker, s.words) for s in find_statements(doc, named, registry)]
+    found = find_own_forces(doc, spoken, registry)
+    assert [(m.name, m.key) for m in found] == expected
+    assert all(m.reference for m in found)

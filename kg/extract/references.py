@@ -8,6 +8,7 @@ lexicon gives it, or one of its titled classes with the noun in the mention's ow
 ministry" → "the Ministry of Defence") or in the title the name stands in ("the governor" →
 "Governor of Armenia's Syunik region Melikset Pogosyan"). Runs in the `entities` stage; the
 mentions it makes are marked `reference`, so the facts built on them count as inferred.
+"Our troops" in someone's words are likewise the force of the speaker's state.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from kg import iris
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
+from kg.registry import Registry
 
 PLURAL_TAGS = {"NNS", "NNPS"}
 # How a name hangs from the title it stands in ("Governor of ... Melikset Pogosyan",
@@ -111,3 +114,54 @@ def _title(named: Span) -> list[Token]:
         token = token.head
         words += [token, *(child for child in token.children if child.dep_ in MODIFIERS)]
     return words
+
+
+def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
+                    registry: Registry) -> list[Mention]:
+    """A mention for each "our troops" (lexicons/references.yaml's first_person) within a
+    speaker's words: the force of its class that the registry has for the speaker's state
+    (Peskov's "our military and border guards" are Russia's), when it has just one.
+
+    `spoken` pairs each speaker with the character span of their words.
+    """
+    lexicon = read_lexicon("references")["first_person"]
+    found = []
+    for noun in doc:
+        possessive = next((c for c in noun.children if c.dep_ == "poss"
+                           and c.lower_ in lexicon["possessives"]), None)
+        if possessive is None:
+            continue
+        speaker = next((who for who, (start, end) in spoken if start <= noun.idx < end), None)
+        state = _state_of(speaker, registry) if speaker is not None else None
+        if state is None:
+            continue
+        for word, first in _own_force_words(noun, possessive):
+            cls = lexicon["forces"].get(word.lemma_.lower())
+            forces = [entity for entity in registry
+                      if entity.type == cls and entity.force_of == state]
+            if len(forces) == 1:
+                end = word.idx + len(word)
+                found.append(Mention(iris.entity(forces[0].key), forces[0].type, first.idx, end,
+                                     forces[0].key, doc.text[first.idx:end], reference=True))
+    return found
+
+
+def _own_force_words(noun: Token, possessive: Token) -> list[tuple[Token, Token]]:
+    """The words naming forces in a possessed phrase, each with the word its mention starts
+    at: "our troops"; "our military and border guards", which the parser reads as "guards"
+    qualified by "military and border"."""
+    coordinated = [c for c in noun.children if c.dep_ == "amod"
+                   and any(g.dep_ == "conj" for g in c.children)]
+    if not coordinated:
+        return [(noun, possessive)]
+    modifier = coordinated[0]
+    second = next(g for g in modifier.children if g.dep_ == "conj")
+    return [(modifier, possessive), (noun, second)]
+
+
+def _state_of(speaker: Mention, registry: Registry) -> str | None:
+    """The state a speaker speaks for: a person's country, else the state of the speaker."""
+    entity = registry.entities.get(speaker.key or "")
+    if entity is None:
+        return None
+    return entity.country or registry.state_of(entity.key)

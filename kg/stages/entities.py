@@ -10,7 +10,8 @@ from kg import iris
 from kg.entities import new_entity_triples
 from kg.extract.mentions import find_mentions, nested_mentions
 from kg.extract.nlp import language_for, looks_english
-from kg.extract.references import find_references
+from kg.extract.references import find_own_forces, find_references
+from kg.extract.statements import find_statements
 from kg.stages import Additions, DocumentState, stage
 from kg.vocab import CKG
 
@@ -38,11 +39,15 @@ def parse(states: list[DocumentState], processes: int = 1) -> list[Additions]:
 
 @stage("entities", requires={"parse"}, provides={"entities"})
 def resolve_entities(state: DocumentState) -> Additions:
-    """Resolve each recognised name to its registry entity, or mint a new unlinked one, and
-    each definite description ("the region") to the entity named before it."""
+    """Resolve each recognised name to its registry entity, or mint a new unlinked one, each
+    definite description ("the region") to the entity named before it, and each "our troops"
+    in someone's words to the speaker's state's force."""
     doc = state.provided["parse"]
     named = find_mentions(doc, state.registry)
     mentions = sorted(named + find_references(doc, named), key=lambda m: (m.start, m.end))
+    spoken = [(s.speaker, s.words) for s in find_statements(doc, mentions, state.registry)]
+    mentions = sorted(mentions + find_own_forces(doc, spoken, state.registry),
+                      key=lambda m: (m.start, m.end))
     document = iris.document(state.document.key)
     # names within names are mentioned too, but only the longest name takes part in facts
     nested = nested_mentions(doc, named, state.registry)
