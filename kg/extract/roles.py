@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Token
 
+from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -104,11 +106,17 @@ def _conjuncts(argument: Argument) -> Iterator[Argument]:
 
 
 def named_entity(token: Token, mentions: Sequence[Mention]) -> Mention | None:
-    """The mention covering the token, else the first one in the token's own phrase."""
+    """The mention covering the token, else the first one in the token's own phrase; for a
+    title, the person who holds it ("Governor of Armenia's Sinyuk region Melikset Pogosyan")."""
     for mention in mentions:
         if mention.start <= token.idx < mention.end:
             return mention
     own = own_phrase(token)
+    if token.lemma_.lower() in _title_words():
+        people = [m for m in mentions if m.type == "Person"
+                  and any(m.start <= t.idx < m.end for t in own)]
+        if people:
+            return people[-1]
     for mention in mentions:
         if any(mention.start <= t.idx < mention.end for t in own):
             return mention
@@ -137,3 +145,11 @@ def own_phrase(token: Token) -> list[Token]:
         if child.dep_ not in NOT_OWN:
             tokens += own_phrase(child)
     return tokens
+
+
+@cache
+def _title_words() -> frozenset[str]:
+    """The last words of the office titles of lexicons/positions.yaml ("governor", "minister")."""
+    titles = read_lexicon("positions")["titles"]
+    return frozenset(spelling.split()[-1] for spellings in titles.values()
+                     for spelling in spellings)
