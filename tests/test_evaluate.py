@@ -35,17 +35,18 @@ FLOORS = {  # fact type: (precision, recall)
     # before publication are Completed: status 0.65 -> 0.82.
     "Withdrawal": (0.94, 0.94),
     "Deployment": (0.95, 0.87),
-    "events": (0.92, 0.84),
+    # Events told without roles are the registry event their date alone fits: events F1 0.90.
+    "events": (0.92, 0.85),
     "MilitaryOperation": (0.79, 0.66),
     "Capture": (0.60, 0.35),
     "Meeting": (0.89, 0.99),
-    "War": (0.95, 0.80),
+    "War": (0.95, 0.99),
     "MembershipChange": (0.95, 0.65),
     "Membership": (0.95, 0.95),
     "PositionHeld": (0.95, 0.95),
     "Agreement": (0.90, 0.85),
     "Quantity": (0.90, 0.76),
-    "all facts": (0.94, 0.85),
+    "all facts": (0.94, 0.86),
     "event status": (0.81, 0.99),  # precision: the share of matched events with the right status
 }
 

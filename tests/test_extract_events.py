@@ -128,3 +128,15 @@ def test_events_roles_from_modifiers_occasions_and_descriptions(text, type_name,
                                                                  registry):
     found = [event for event in events(text, registry) if event.type == type_name]
     assert roles(found[-1]) == expected
+
+
+@pytest.mark.parametrize(("text", "known"), [
+    # no role told: the date of what is done to it fits one registry war only
+    ("Russia helped by ending the bloodshed in the fall of 2020.",
+     ["second-nagorno-karabakh-war"]),
+    # a date no registry war fits: nothing is made of a war without roles
+    ("Russia helped by ending the bloodshed in 2015.", []),
+])
+def test_events_without_roles_are_only_the_registry_event_their_date_fits(text, known,
+                                                                         registry):
+    assert [event.known for event in events(text, registry) if event.type == "War"] == known

@@ -59,6 +59,7 @@ class EventMention:
     known: str | None = None  # the registry event this one is, when the text describes it
     # places the text names only as holding the event's ("from regions of Armenia")
     within: set[str] = field(default_factory=set)
+    bare: bool = False  # no role its class needs: kept only as the registry event its date fits
 
     @property
     def sentence(self) -> tuple[int, int]:
@@ -84,6 +85,9 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
         event = _event(token, trigger, mentions, borders, containers, registry)
         if event is not None:
             event.date = date_in_clause(token, dates)
+            if event.bare and event.date is None and token.dep_ in {"dobj", "pobj"}:
+                # "ending the bloodshed in the fall of 2020": the date of what is done to it
+                event.date = date_in_clause(token.head, dates)
             found += [e for e in _per_location(event) if not any(
                 e.type == other.type and e.roles == other.roles and e.sentence == other.sentence
                 for other in found)]
@@ -91,6 +95,11 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
         event.known = _known_event(event, registry, containers)
         if event.status is None and ended_before(event.date, event.known, registry, anchor):
             event.status = "Completed"
+    # a bare event is kept as the registry event it is, unless its sentence tells it anyway
+    # ("launched an offensive": the phrase and its noun)
+    found = [event for event in found if not event.bare or (event.known and not any(
+        other.type == event.type and other.sentence == event.sentence and not other.bare
+        for other in found))]
     for index, event in enumerate(found):
         antecedent = _antecedent(event, found, index, containers)
         if antecedent is not None:
@@ -157,16 +166,18 @@ def _known_event(event: EventMention, registry: Registry | None,
     lie within one of the registry's), with at least one in common; agent and participant
     count as one role (who acts at a meeting is told either way); a date the text gives must
     overlap the registry's. "A lightning offensive launched by Baku in September" is the 2023
-    offensive in Nagorno-Karabakh, the only Azerbaijani offensive of that month known.
+    offensive in Nagorno-Karabakh, the only Azerbaijani offensive of that month known. With
+    no role told, the date alone must fit just one ("the bloodshed in the fall of 2020").
     """
     if registry is None:
         return None
     given = _role_keys(event.roles)
-    if not any(given.values()):
+    if not any(given.values()) and event.date is None:
         return None
     fitting = []
     for entity in registry:
-        if entity.type != event.type or not entity.roles:
+        if entity.type != event.type or not entity.roles or (
+                not any(given.values()) and not entity.date):
             continue
         known = _role_keys(entity.roles)
         if not all(key in known.get(role, set()) or containers.get(key, set()) & known.get(
@@ -234,7 +245,7 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
             event.roles["location"] = places
             event.inferred = True
     if not trigger.needs & set(event.roles) and event.type == trigger.cls:
-        return None
+        event.bare = True  # "the bloodshed in the fall of 2020": its date may still tell which
     if event.type != trigger.cls and "affected" not in event.roles:
         return None
     event.status = status_of(token)
