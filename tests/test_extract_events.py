@@ -140,3 +140,15 @@ def test_events_roles_from_modifiers_occasions_and_descriptions(text, type_name,
 def test_events_without_roles_are_only_the_registry_event_their_date_fits(text, known,
                                                                          registry):
     assert [event.known for event in events(text, registry) if event.type == "War"] == known
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # where something past happened is past too
+    ("Vladimir Putin said at a meeting with Nikol Pashinyan that the talks went well.",
+     "Completed"),
+    # but not what a past verb governs through its preposition: that was agreed, not held
+    ("Vladimir Putin agreed on a meeting with Nikol Pashinyan.", "Planned"),
+])
+def test_events_status_of_occasions(text, status, registry):
+    [meeting] = [event for event in events(text, registry) if event.type == "Meeting"]
+    assert meeting.status == status

@@ -387,7 +387,23 @@ def status_of(token: Token) -> str | None:
         return "Planned"
     if governor in set(lexicon["ongoing"]["governors"]):
         return "Ongoing"
+    if _occasion_of_the_past(verb):  # "said at a meeting with ...", "agreed during talks"
+        return "Completed"
     return None
+
+
+def _occasion_of_the_past(word: Token) -> bool:
+    """Whether an event noun is where or when something past happened: the object of a
+    preposition, not one through which a verb governs it ("agreed on the withdrawal"), under
+    a verb in the past ("said at a meeting", "was agreed during talks")."""
+    if word.pos_ != "NOUN" or word.dep_ != "pobj" or word.head.dep_ != "prep":
+        return False
+    if word.head.lower_ in set(read_lexicon("status")["planned"]["governing_prepositions"]):
+        return False
+    verb = word.head.head
+    auxiliaries = {child.lower_ for child in verb.children if child.dep_ in {"aux", "auxpass"}}
+    return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and bool(
+        auxiliaries & (HAVE_FORMS | {"was", "were"})))
 
 
 def _governor(word: Token) -> str:
