@@ -95,11 +95,14 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
         event.known = _known_event(event, registry, containers)
         if event.status is None and ended_before(event.date, event.known, registry, anchor):
             event.status = "Completed"
-    # a bare event is kept as the registry event it is, unless its sentence tells it anyway
-    # ("launched an offensive": the phrase and its noun)
+    # a bare event is kept as the registry event it is, unless its sentence tells it anyway:
+    # by another trigger ("launched an offensive": the phrase and its noun) or by its name
+    # ("the 44-day war", which the named-events stage cites)
     found = [event for event in found if not event.bare or (event.known and not any(
         other.type == event.type and other.sentence == event.sentence and not other.bare
-        for other in found))]
+        for other in found) and not any(
+        m.key == event.known and event.sentence[0] <= m.start < event.sentence[1]
+        for m in mentions))]
     for index, event in enumerate(found):
         antecedent = _antecedent(event, found, index, containers)
         if antecedent is not None:
