@@ -214,6 +214,7 @@ class OxigraphStore:
     """A versioned pyoxigraph store in a folder (created on first use)."""
 
     transactional = True
+    union_is_a_set = True
 
     def __init__(self, path: str | Path, workers: int = 2) -> None:
         self.path = Path(path)
