@@ -18,8 +18,8 @@ merge), while pyoxigraph's `use_default_graph_as_union` yields a triple once per
 it. So each version keeps that union itself, deduplicated, in the store's default graph, which
 pyoxigraph's GRAPH ?g never ranges over; what is written to the default graph (Graph Store
 `?default`, an update's triples outside GRAPH) is kept in the named graph OWN_DEFAULT, which
-queries do not see as a named graph. Every change keeps the union up to date (`_Union`): a
-triple joins it when a graph gains it and leaves it when no graph holds it any more.
+queries do not see as a named graph. Every change keeps the union up to date (the draft's
+methods): a triple joins it when a graph gains it and leaves it when no graph holds it any more.
 """
 
 from __future__ import annotations
@@ -146,12 +146,16 @@ class OxigraphDraft:
         the default graph (the union, as it saw it) is added to or deleted from the store's own
         default graph, then the union is made again from every graph. Reads the whole store."""
         before = ox.Store.read_only(str(self._parent)) if self._parent else ox.Store()
-        union = self._triples(UNION)
-        was = {quad.triple for quad in before.quads_for_pattern(None, None, None, UNION)}
-        own = {quad.triple for quad in before.quads_for_pattern(None, None, None, OWN_DEFAULT)}
+        written = [quad.triple for quad in self.store.quads_for_pattern(None, None, None, UNION)
+                   if quad not in before]
+        erased = {quad.triple for quad in before.quads_for_pattern(None, None, None, UNION)
+                  if quad not in self.store}
         self.store.remove_graph(OWN_DEFAULT)  # as the update left it: CLEAR NAMED took it too
-        self.store.extend(in_graph(triple, OWN_DEFAULT) for triple in
-                          (own - (was - union)) | (union - was))
+        self.store.extend([
+            *(in_graph(quad.triple, OWN_DEFAULT) for quad in
+              before.quads_for_pattern(None, None, None, OWN_DEFAULT)
+              if quad.triple not in erased),
+            *(in_graph(triple, OWN_DEFAULT) for triple in written)])
         self.store.clear_graph(UNION)
         self.store.bulk_extend(in_graph(quad.triple, UNION) for quad in
                                self.store.quads_for_pattern(None, None, None)
