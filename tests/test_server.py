@@ -61,6 +61,50 @@ def test_sparql_default_graph_is_the_union(server):
     assert wrapper.queryAndConvert()["boolean"] is True
 
 
+def test_sparql_union_default_graph_holds_each_triple_once(build_dir, tmp_path):
+    data = tmp_path / "data.trig"
+    data.write_text("<http://example.org/g1> { <http://example.org/a> <http://example.org/p> 1 }\n"
+                    "<http://example.org/g2> { <http://example.org/a> <http://example.org/p> 1 ,"
+                    " 2 }\n")
+    with serving(build_dir, tmp_path / "store", "--data", str(data)) as url:
+        rows = requests.get(f"{url}/sparql", params={"query": "SELECT * { ?s ?p ?o }"},
+                            timeout=30).json()["results"]["bindings"]
+        assert sorted(row["o"]["value"] for row in rows) == ["1", "2"]
+        assert count(url, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == 2
+        assert count(url) == 3  # GRAPH ?g sees each graph's own copy
+        graphs = requests.get(f"{url}/sparql", params={
+            "query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"}, timeout=30).json()
+        assert sorted(row["g"]["value"] for row in graphs["results"]["bindings"]) == [
+            "http://example.org/g1", "http://example.org/g2"]
+
+
+def test_union_default_graph_follows_updates_and_graph_store_writes(writable_server):
+    one = "SELECT (COUNT(*) AS ?n) { <http://example.org/twice> ?p ?o }"
+    triple = "<http://example.org/twice> <http://example.org/p> 1"
+    for graph in ("http://example.org/t1", "http://example.org/t2"):
+        requests.post(f"{writable_server}/update", headers={**UPDATE, **AUTH}, timeout=30,
+                      data=f"INSERT DATA {{ GRAPH <{graph}> {{ {triple} }} }}"
+                      ).raise_for_status()
+    assert count(writable_server, one) == 1
+    assert requests.delete(f"{writable_server}/rdf-graphs", params={
+        "graph": "http://example.org/t1"}, headers=AUTH, timeout=30).status_code == 204
+    assert count(writable_server, one) == 1  # t2 still holds it
+    requests.put(f"{writable_server}/rdf-graphs", params={"default": ""}, data=f"{triple} .",
+                 headers={"Content-Type": "text/turtle", **AUTH}, timeout=30
+                 ).raise_for_status()
+    requests.post(f"{writable_server}/update", headers={**UPDATE, **AUTH}, timeout=30,
+                  data="DROP GRAPH <http://example.org/t2>").raise_for_status()
+    assert count(writable_server, one) == 1  # the store's own default graph holds it
+    assert count(writable_server, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { "
+                                  "<http://example.org/twice> ?p ?o } }") == 0
+    own = requests.get(f"{writable_server}/rdf-graphs", params={"default": ""}, timeout=30,
+                       headers={"Accept": "application/n-triples"})
+    assert len(Graph().parse(data=own.text, format="nt")) == 1
+    assert requests.delete(f"{writable_server}/rdf-graphs", params={"default": ""},
+                           headers=AUTH, timeout=30).status_code == 204
+    assert count(writable_server, one) == 0
+
+
 def test_sparql_construct_as_turtle(server):
     wrapper = client(server)
     wrapper.setMethod("POST")

@@ -14,7 +14,7 @@ import pytest
 
 from kg.errors import KgError
 from kg.store import open_store
-from kg.store.base import QueryOptions, QueryTimeout, select
+from kg.store.base import ANSWER_JSON, QueryOptions, QueryTimeout, select
 from kg.store.oxigraph import KEEP_VERSIONS, OxigraphStore
 from kg.store.results import RESULTS_FORMATS, serialize_solutions, solution_rows
 
@@ -115,3 +115,43 @@ def read_back(body: bytes, media: str) -> list[list[str | None]]:
     variables = [variable.value for variable in solutions.variables]
     return [[None if s[v] is None else str(s[v]) for v in variables] for s in solutions]
 
+
+
+UNION_DATA = """<http://e/g1> { <http://e/a> <http://e/p> 1, 2 }
+<http://e/g2> { <http://e/a> <http://e/p> 1 . <http://e/b> <http://e/p> 3 }
+<http://e/c> <http://e/p> 4 .
+"""
+
+
+def triples(store: OxigraphStore, query: str, options: QueryOptions = ANSWER_JSON
+            ) -> list[tuple[str, str, str]]:
+    body = json.loads(store.query(query, options=options).body)
+    return sorted((row["s"]["value"], row["p"]["value"], row["o"]["value"])
+                  for row in body["results"]["bindings"])
+
+
+@pytest.mark.parametrize(("update", "objects"), [
+    ("INSERT DATA { GRAPH <http://e/g3> { <http://e/a> <http://e/p> 1 } }", "1234"),
+    ("DELETE DATA { GRAPH <http://e/g1> { <http://e/a> <http://e/p> 1 } }", "1234"),
+    ("DROP GRAPH <http://e/g1> ; DROP GRAPH <http://e/g2>", "4"),
+    ("MOVE <http://e/g1> TO <http://e/g4>", "1234"),
+    ("WITH <http://e/g2> DELETE { ?s ?p ?o } INSERT { ?s ?p 9 } WHERE { ?s ?p ?o }", "12499"),
+    ("INSERT DATA { <http://e/d> <http://e/p> 5 }", "12345"),
+    ("DELETE WHERE { <http://e/a> ?p ?o }", "1234"),  # named graphs still hold them
+    ("INSERT { ?s <http://e/q> ?o } WHERE { ?s <http://e/p> ?o }", "11223344"),
+    ("DELETE { GRAPH ?g { ?s ?p 1 } } WHERE { GRAPH ?g { ?s ?p 1 } }", "234"),
+    ("CLEAR DEFAULT", "123"),
+    ("CLEAR NAMED", "4"),
+    ("CLEAR ALL", ""),
+])
+def test_store_union_holds_every_graphs_triples_once_after_an_update(store, tmp_path, update,
+                                                                      objects):
+    data = tmp_path / "data.trig"
+    data.write_text(UNION_DATA, encoding="utf-8")
+    store.load(data)
+    store.update(update)
+    union = triples(store, "SELECT * { ?s ?p ?o }")
+    named = triples(store, "SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } }")
+    own = triples(store, "SELECT * { ?s ?p ?o }", QueryOptions(union_default_graph=False))
+    assert union == sorted(set(named) | set(own))
+    assert "".join(sorted(o for _, _, o in union)) == objects

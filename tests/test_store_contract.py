@@ -135,7 +135,11 @@ def test_store_default_graph_is_the_union_and_graphs_can_be_chosen(store, tmp_pa
     graphs = select(store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{ns}a> ?p ?o }} }}")
     assert sorted(row["g"]["value"] for row in graphs) == [f"{ns}g1", f"{ns}g2"]
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{ns}a> ?p ?o }}"
-    assert select(store, count)[0]["n"]["value"] == "10"  # the same IRI triples, twice
+    distinct = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT * {{ <{ns}a> ?p ?o }} }}"
+    once = select(store, distinct)[0]["n"]["value"]
+    assert int(once) < 10  # the same IRI triples in both graphs
+    # A set holds them once; Oxigraph server and Virtuoso repeat them, once per graph.
+    assert select(store, count)[0]["n"]["value"] == (once if store.union_is_a_set else "10")
     chosen = store.query(count, options=QueryOptions(default_graphs=(f"{ns}g1",)))
     assert json.loads(chosen.body)["results"]["bindings"][0]["n"]["value"] == "5"
 
@@ -183,6 +187,10 @@ VIRTUOSO_DIFFERS = {
                                   "EXISTS); not diagnosed further",
 }
 
+# Competency queries without DISTINCT whose rows a union that is not a set (Oxigraph server's,
+# Virtuoso's) repeats once per graph holding a triple: their rows are compared once each there.
+REPEATED_BY_A_BAG_UNION = {"12-offices-held"}  # a holder's office, stated in several documents
+
 
 @pytest.fixture(scope="module")
 def build_stores(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
@@ -219,5 +227,9 @@ def test_store_answers_the_competency_queries_as_the_embedded_store(build_stores
         request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
     options = QueryOptions(results_media="text/csv")
     ours, theirs = (build_stores["embedded"], store)
-    assert read_solutions(theirs.query(QUERIES[name].sparql, 60, options).body, "text/csv") == \
-        read_solutions(ours.query(QUERIES[name].sparql, 60, options).body, "text/csv")
+    answers = [read_solutions(answering.query(QUERIES[name].sparql, 60, options).body,
+                              "text/csv") for answering in (theirs, ours)]
+    if name in REPEATED_BY_A_BAG_UNION and not store.union_is_a_set:
+        answers = [answer[:1] + sorted(map(list, {tuple(row) for row in answer[1:]}))
+                   for answer in answers]
+    assert answers[0] == answers[1]

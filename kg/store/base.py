@@ -64,6 +64,7 @@ class Answer:
 @runtime_checkable
 class ReadableStore(Protocol):
     transactional: bool
+    union_is_a_set: bool  # the default graph holds each triple once, however many graphs do
 
     @property
     def version(self) -> str:

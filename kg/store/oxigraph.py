@@ -12,6 +12,14 @@ old version or the new one, never half of a change, and a failed or rejected cha
 nothing behind. Queries run in a pool of worker processes that open published versions
 read-only (pyoxigraph says a read-only store beside a writing process is undefined behaviour,
 hence drafts are private copies) and are killed at their time limit.
+
+The default graph a query sees is the union of all graphs as a set (SPARQL 1.1 §13.1: an RDF
+merge), while pyoxigraph's `use_default_graph_as_union` yields a triple once per graph holding
+it. So each version keeps that union itself, deduplicated, in the store's default graph, which
+pyoxigraph's GRAPH ?g never ranges over; what is written to the default graph (Graph Store
+`?default`, an update's triples outside GRAPH) is kept in the named graph OWN_DEFAULT, which
+queries do not see as a named graph. Every change keeps the union up to date (the draft's
+methods): a triple joins it when a graph gains it and leaves it when no graph holds it any more.
 """
 
 from __future__ import annotations
@@ -22,12 +30,14 @@ import json
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.plugins.sparql import algebra, parser
 
 from kg.errors import KgError
 from kg.rdf import rdf_format, syntax_error
@@ -43,13 +53,18 @@ from kg.store.workers import JobTimeout, WorkerPool
 
 KEEP_VERSIONS = 3  # the current one and two before it, for queries still running on them
 OWN_FIELDS = {"version", "parent", "note", "time", "user"}  # a version's own, never inherited
+# Where the store keeps what was written to the default graph (the default graph itself holds
+# the union); an IRI of the store's own, never shown as a named graph.
+OWN_DEFAULT = ox.NamedNode("urn:x-caucasus-kg:store:own-default-graph")
+UNION = ox.DefaultGraph()
 
 
 class OxigraphDraft:
-    """A read-write copy of the store that one change is made on."""
+    """A read-write copy of the store that one change is made on (the union kept with it)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, parent: Path | None = None) -> None:
         self._store: ox.Store | None = ox.Store(str(path))
+        self._parent = parent  # the version it was copied from, as it was before the change
 
     @property
     def store(self) -> ox.Store:
@@ -58,13 +73,31 @@ class OxigraphDraft:
         return self._store
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """Run an update; its default graph is the union, and what it writes there is kept as
+        the store's own default graph. An update whose targets are all named graphs costs the
+        size of those graphs; any other rebuilds the union, reading the whole store."""
+        targets = written_graphs(sparql, base_iri)
+        if targets is None:
+            self.store.update(sparql, base_iri=base_iri)
+            self._rebuild_union()
+            return
+        before = {name: self._triples(ox.NamedNode(name)) for name in targets}
         self.store.update(sparql, base_iri=base_iri)
+        added: set[ox.Triple] = set()
+        removed: set[ox.Triple] = set()
+        for name, held in before.items():
+            now = self._triples(ox.NamedNode(name))
+            added |= now - held
+            removed |= held - now
+        self.store.extend(in_graph(triple, UNION) for triple in added)
+        self._leave_union(removed - added)
 
     def load(self, path: Path, graph: str | None = None) -> None:
-        to_graph = ox.NamedNode(graph) if graph else None
+        into = stored_graph(graph)
         try:
-            self.store.bulk_load(path=str(path), format=rdf_format(Path(path)),
-                                 to_graph=to_graph)
+            self.store.bulk_extend(with_union(
+                in_graph(quad.triple, into) if isinstance(quad.graph_name, ox.DefaultGraph)
+                else quad for quad in ox.parse(path=str(path), format=rdf_format(Path(path)))))
         except SyntaxError as error:
             raise syntax_error(error, path) from None
 
@@ -73,29 +106,60 @@ class OxigraphDraft:
         if media_type not in GRAPH_FORMATS:
             raise KgError(f"cannot read RDF sent as {media_type}; send one of "
                           f"{', '.join(GRAPH_FORMATS)}")
-        to_graph = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in
-                               ox.parse(data, format=GRAPH_FORMATS[media_type],
-                                        base_iri=base_iri))
+        into = stored_graph(graph)
+        self.store.bulk_extend(with_union(
+            in_graph(quad.triple, into) for quad in ox.parse(
+                data, format=GRAPH_FORMATS[media_type], base_iri=base_iri)))
 
     def clear(self, graph: str | None) -> bool:
-        if graph is None:
-            held = any(True for _ in self.quads(None))
-            self.store.clear_graph(ox.DefaultGraph())
-            return held
-        name = ox.NamedNode(graph)
+        name = stored_graph(graph)
         held = self.store.contains_named_graph(name)
         if held:
+            triples = self._triples(name)
             self.store.remove_graph(name)
+            self._leave_union(triples)
         return held
 
     def quads(self, graph: str | None) -> Iterator[ox.Quad]:
-        name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        return self.store.quads_for_pattern(None, None, None, name)
+        return self.store.quads_for_pattern(None, None, None, stored_graph(graph))
 
     def graphs(self) -> set[str]:
         return {graph.value for graph in self.store.named_graphs()
-                if isinstance(graph, ox.NamedNode)}
+                if isinstance(graph, ox.NamedNode) and graph != OWN_DEFAULT}
+
+    def _triples(self, name: ox.NamedNode | ox.DefaultGraph) -> set[ox.Triple]:
+        return {quad.triple for quad in self.store.quads_for_pattern(None, None, None, name)}
+
+    def _held(self, triple: ox.Triple) -> bool:
+        """Whether a named graph (the store's own default graph among them) holds a triple."""
+        return any(not isinstance(quad.graph_name, ox.DefaultGraph) for quad in
+                   self.store.quads_for_pattern(triple.subject, triple.predicate, triple.object))
+
+    def _leave_union(self, triples: Iterable[ox.Triple]) -> None:
+        """Take out of the union the triples that no graph holds any more."""
+        for triple in triples:
+            if not self._held(triple):
+                self.store.remove(in_graph(triple, UNION))
+
+    def _rebuild_union(self) -> None:
+        """After an update that may have written anywhere: what it added to or deleted from
+        the default graph (the union, as it saw it) is added to or deleted from the store's own
+        default graph, then the union is made again from every graph. Reads the whole store."""
+        before = ox.Store.read_only(str(self._parent)) if self._parent else ox.Store()
+        written = [quad.triple for quad in self.store.quads_for_pattern(None, None, None, UNION)
+                   if quad not in before]
+        erased = {quad.triple for quad in before.quads_for_pattern(None, None, None, UNION)
+                  if quad not in self.store}
+        self.store.remove_graph(OWN_DEFAULT)  # as the update left it: CLEAR NAMED took it too
+        self.store.extend([
+            *(in_graph(quad.triple, OWN_DEFAULT) for quad in
+              before.quads_for_pattern(None, None, None, OWN_DEFAULT)
+              if quad.triple not in erased),
+            *(in_graph(triple, OWN_DEFAULT) for triple in written)])
+        self.store.clear_graph(UNION)
+        self.store.bulk_extend(in_graph(quad.triple, UNION) for quad in
+                               self.store.quads_for_pattern(None, None, None)
+                               if not isinstance(quad.graph_name, ox.DefaultGraph))
 
     def close(self) -> None:
         """Write everything to disk and let go of the files (before readers open them)."""
@@ -105,10 +169,56 @@ class OxigraphDraft:
         gc.collect()  # pyoxigraph closes RocksDB when the object is freed
 
 
+def stored_graph(graph: str | None) -> ox.NamedNode:
+    """Where a graph's own triples are kept: a named graph under its name, the default graph's
+    in OWN_DEFAULT (the store's default graph holds the union)."""
+    return ox.NamedNode(graph) if graph else OWN_DEFAULT
+
+
+def in_graph(triple: ox.Triple, graph: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
+    return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """Each quad, then its triple in the union (which holds it once however often it comes)."""
+    for quad in quads:
+        yield quad
+        yield in_graph(quad.triple, UNION)
+
+
+def written_graphs(sparql: str, base_iri: str | None) -> set[str] | None:
+    """The named graphs an update writes, or None when it may write others or the default
+    graph (a GRAPH variable, DEFAULT, ALL or NAMED, LOAD or triples outside GRAPH).
+
+    Read with rdflib's parser, which knows less than pyoxigraph's (RDF-star): an update it
+    cannot read is taken to write anywhere, and pyoxigraph then accepts or refuses it.
+    """
+    try:
+        operations = algebra.translateUpdate(parser.parseUpdate(sparql), base=base_iri).algebra
+    except Exception:  # any failure to read it only means "anywhere"
+        return None
+    names: set[str] = set()
+    for operation in operations:
+        if operation.name in ("Drop", "Clear", "Create", "Load"):
+            targets = [operation.graphiri]
+        elif operation.name in ("Add", "Copy", "Move"):
+            targets = list(operation.graph)
+        else:  # InsertData, DeleteData, DeleteWhere, Modify: templates, WITH for their triples
+            templates = [operation] if operation.name != "Modify" else \
+                [part for part in (operation.delete, operation.insert) if part is not None]
+            targets = [graph for part in templates for graph in part.quads]
+            targets += [operation.get("withClause")] * any(part.triples for part in templates)
+        if not all(isinstance(target, URIRef) for target in targets):
+            return None
+        names.update(str(target) for target in targets)
+    return names
+
+
 class OxigraphStore:
     """A versioned pyoxigraph store in a folder (created on first use)."""
 
     transactional = True
+    union_is_a_set = True
 
     def __init__(self, path: str | Path, workers: int = 2) -> None:
         self.path = Path(path)
@@ -170,10 +280,11 @@ class OxigraphStore:
         with self._writing:
             version = self._next_version()
             folder = self.path / "versions" / version
-            if self._current and not empty:
-                ox.Store.read_only(str(self.path / "versions" / self._current)).backup(
-                    str(folder))
-            draft = OxigraphDraft(folder)
+            parent = self.path / "versions" / self._current if self._current and not empty \
+                else None
+            if parent:
+                ox.Store.read_only(str(parent)).backup(str(folder))
+            draft = OxigraphDraft(folder, parent)
             try:
                 yield draft
                 draft.close()
@@ -214,20 +325,27 @@ class OxigraphStore:
 
 # What follows runs inside the worker processes.
 
-_READERS: dict[str, ox.Store] = {}
+_READERS: dict[str, tuple[ox.Store, list[ox.NamedNode | ox.BlankNode] | None]] = {}
 
 
-def _reader(folder: str) -> ox.Store:
-    """The read-only store of a version, kept open across queries until the version changes."""
-    store = _READERS.get(folder)
-    if store is None:
+def _reader(folder: str) -> tuple[ox.Store, list[ox.NamedNode | ox.BlankNode] | None]:
+    """The read-only store of a version, kept open across queries until the version changes,
+    and its named graphs but OWN_DEFAULT when that is there to hide (None: nothing to hide)."""
+    opened = _READERS.get(folder)
+    if opened is None:
         _READERS.clear()
-        store = _READERS[folder] = ox.Store.read_only(folder)
-    return store
+        store = ox.Store.read_only(folder)
+        # Naming every graph makes GRAPH ?g try each in turn: only when OWN_DEFAULT is there.
+        named = [graph for graph in store.named_graphs() if graph != OWN_DEFAULT] \
+            if store.contains_named_graph(OWN_DEFAULT) else None
+        opened = _READERS[folder] = (store, named)
+    return opened
 
 
 def count_quads(folder: str, version: str) -> int:
-    return len(_reader(folder))
+    """The quads of every graph (the default graph's own among them), the union aside."""
+    counted = _reader(folder)[0].query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    return int(next(iter(counted))["n"].value)
 
 
 def run_query(folder: str, version: str, sparql: str, options: QueryOptions) -> Answer:
@@ -235,11 +353,15 @@ def run_query(folder: str, version: str, sparql: str, options: QueryOptions) -> 
     if options.results_media not in RESULTS_FORMATS or options.graph_media not in GRAPH_FORMATS:
         raise KgError(f"unsupported answer format {options.results_media!r} or "
                       f"{options.graph_media!r}")
-    dataset: dict[str, Any] = {"use_default_graph_as_union": options.union_default_graph}
+    store, named = _reader(folder)
+    dataset: dict[str, Any] = {} if options.union_default_graph else \
+        {"default_graph": OWN_DEFAULT}
+    if named is not None:
+        dataset["named_graphs"] = named
     if options.default_graphs or options.named_graphs:
         dataset = {"default_graph": [ox.NamedNode(g) for g in options.default_graphs],
                    "named_graphs": [ox.NamedNode(g) for g in options.named_graphs]}
-    result = _reader(folder).query(sparql, base_iri=options.base_iri, **dataset)
+    result = store.query(sparql, base_iri=options.base_iri, **dataset)
     if isinstance(result, ox.QueryBoolean):
         return write_answer(bool(result), options, version)
     if isinstance(result, ox.QueryTriples):

@@ -67,6 +67,9 @@ class RemoteStore:
     """A SPARQL 1.1 server over HTTP."""
 
     transactional = False
+    # Oxigraph server's and Virtuoso's union yields a triple once per graph holding it (Jena's
+    # is a set, but the client cannot tell which server it talks to).
+    union_is_a_set = False
 
     def __init__(self, endpoints: Endpoints, token: str | None = None,
                  via_update: bool = False) -> None:
