@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import chain
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Dataset, Graph, URIRef
@@ -23,10 +24,11 @@ from kg.errors import InputError
 from kg.provenance import document_triples
 from kg.rdf import read_dataset
 from kg.registry import read_registry
+from kg.validate.cache import ResultCache, fingerprint
 from kg.validate.findings import Finding, Kind, sort_findings
 from kg.validate.locate import Locator
 from kg.validate.reasoner import check_consistency
-from kg.validate.shacl import check_units
+from kg.validate.shacl import Shapes, check_units
 from kg.validate.terms import check_terms, defined_terms
 from kg.vocab import CKG
 
@@ -38,13 +40,15 @@ class Context:
     """What units are checked with: ontology, shapes, registry graph and corpus documents.
 
     A unit gets the ontology's class hierarchy, the registry entries it names and the
-    documents it cites.
+    documents it cites. `fingerprint` identifies the shapes and the code checking them, for
+    a ResultCache.
     """
 
     ontology: Graph
-    shapes: Graph
+    shapes: Shapes
     registry: Graph
     documents: Graph
+    fingerprint: str
 
     @classmethod
     def from_repository(cls) -> Context:
@@ -56,12 +60,14 @@ class Context:
     @classmethod
     def from_parts(cls, ontology: Graph, registry: Graph, documents: Iterable[Document]
                    ) -> Context:
+        files = paths.shape_files()
         shapes = Graph()
-        for file in paths.shape_files():
+        for file in files:
             shapes.parse(file, format="turtle")
         described = _graph(triple for document in documents
                            for triple in document_triples(document, publisher=None))
-        return cls(ontology, shapes, registry, described)
+        # copied: a graph of a Dataset answers each lookup by scanning every graph's matches
+        return cls(ontology, Shapes(shapes), _graph(registry), described, fingerprint(files))
 
     @property
     def defined(self) -> set[URIRef]:
@@ -73,9 +79,29 @@ class Context:
         sh:class follow rdfs:subClassOf in the data graph), a tenth of its triples."""
         return _graph(self.ontology.triples((None, RDFS.subClassOf, None)))
 
+    def data_for(self, unit: Graph, documents: Graph) -> Graph:
+        """The data graph a unit is validated on: the unit with the class hierarchy, the
+        registry entries it names and the `documents` its evidence cites."""
+        data = Graph()  # on rdflib's default store: pySHACL needs one that knows named graphs
+        data += self.hierarchy
+        data += unit
+        for node in _referenced(unit):
+            entry = list(self.registry.triples((node, None, None)))
+            data += entry
+            # the classes of what the entry points at (a place's container, a force's state),
+            # for a unit whose subject is the entry itself (the links graph's owl:sameAs)
+            for _, _, target in entry:
+                data += self.registry.triples((target, RDF.type, None))
+            # a named event's curated evidence, which the unit's node shares
+            for evidence in self.registry.objects(node, CKG.evidence):
+                data += self.registry.triples((evidence, None, None))
+        for cited in set(unit.objects(None, CKG.source)):
+            data += documents.triples((cited, None, None))
+        return data
 
-def validate_files(files: Iterable[Path], context: Context, reason: bool = True
-                   ) -> list[Finding]:
+
+def validate_files(files: Iterable[Path], context: Context, reason: bool = True,
+                   cache: ResultCache | None = None) -> list[Finding]:
     """Every check on every file; a file with a syntax error gets that finding only."""
     findings: list[Finding] = []
     for file in files:
@@ -85,37 +111,23 @@ def validate_files(files: Iterable[Path], context: Context, reason: bool = True
             findings.append(Finding(kind=Kind.SYNTAX, file=str(file), line=error.line,
                                     column=error.column, message=error.problem))
             continue
-        findings += validate_dataset(dataset, context, Locator(file), reason)
+        findings += validate_dataset(dataset, context, Locator(file), reason, cache)
     return sort_findings(findings)
 
 
-def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reason: bool = True
-                     ) -> list[Finding]:
-    """Terms, shapes per unit and (if `reason`) OWL consistency of one dataset."""
+def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reason: bool = True,
+                     cache: ResultCache | None = None) -> list[Finding]:
+    """Terms, shapes per unit and (if `reason`) OWL consistency of one dataset; the shapes'
+    results of units the `cache` knows are reused."""
     # Each unit copied out of the dataset: inside it, rdflib's memory store answers a pattern
     # on one named graph by scanning the matches of every graph.
     units = [_graph(graph) for graph in dataset.graphs()
              if graph.identifier != iris.ONTOLOGY_GRAPH and len(graph)]
     everything = _graph(triple for unit in units for triple in unit)
     findings = check_terms(everything, context.defined, locator)
-    documents = context.documents + _documents_in(everything)
-    work = []
-    for unit in units:
-        data = context.hierarchy + unit
-        for node in _referenced(unit):
-            entry = list(context.registry.triples((node, None, None)))
-            data += entry
-            # the classes of what the entry points at (a place's container, a force's state),
-            # for a unit whose subject is the entry itself (the links graph's owl:sameAs)
-            for _, _, target in entry:
-                data += context.registry.triples((target, RDF.type, None))
-            # a named event's curated evidence, which the unit's node shares
-            for evidence in context.registry.objects(node, CKG.evidence):
-                data += context.registry.triples((evidence, None, None))
-        for cited in set(unit.objects(None, CKG.source)):
-            data += documents.triples((cited, None, None))
-        work.append((data, set(unit.subjects())))
-    findings += check_units(work, context.shapes, locator)
+    documents = _graph(chain(context.documents, _documents_in(everything)))
+    findings += check_units(units, partial(context.data_for, documents=documents),
+                            context.shapes, locator, cache)
     if reason:
         findings += check_consistency(context.ontology + context.registry + everything, locator)
     return sort_findings(findings)
@@ -151,7 +163,8 @@ def _referenced(graph: Graph) -> set[Node]:
 
 
 def _graph(triples: Iterable) -> Graph:
-    graph = Graph()
+    """A graph on rdflib's store without named graphs, whose lookups skip their bookkeeping."""
+    graph = Graph(store="SimpleMemory")
     for triple in triples:
         graph.add(triple)
     return graph
