@@ -62,7 +62,7 @@ def test_cache_revalidates_only_the_changed_graph(context, tmp_path):
     assert again == rules and (cache.validated, cache.reused) == (0, 2)
 
 
-def test_cache_is_emptied_when_the_shapes_change(context, tmp_path):
+def test_cache_is_emptied_when_the_shapes_or_hierarchy_change(context, tmp_path):
     cache_file = tmp_path / "cache.sqlite"
     trig = write_trig(tmp_path / "two.trig", SHAPES_DATA / "valid.ttl",
                       SHAPES_DATA / "valid-quantity.ttl")
@@ -71,8 +71,10 @@ def test_cache_is_emptied_when_the_shapes_change(context, tmp_path):
     [original] = paths.shape_files()
     shapes.write_text(original.read_text(encoding="utf-8").replace(
         "sh:minCount 1 ;", "sh:minCount 2 ;", 1), encoding="utf-8")
-    edited = fingerprint([shapes])
+    edited = fingerprint([shapes], context.hierarchy)
     assert edited != context.fingerprint
+    # so does the class hierarchy every unit is validated with
+    assert fingerprint(paths.shape_files(), Graph()) != context.fingerprint
     _, cache = validate(trig, context, cache_file, shapes=edited)
     assert (cache.validated, cache.reused) == (2, 0)
 

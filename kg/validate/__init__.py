@@ -22,7 +22,7 @@ from kg import iris, paths
 from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InputError
-from kg.provenance import document_triples
+from kg.provenance import Triple, document_triples
 from kg.rdf import rdf_format, syntax_error, to_rdflib
 from kg.registry import read_registry
 from kg.validate.cache import ResultCache, fingerprint
@@ -41,8 +41,8 @@ class Context:
     """What units are checked with: ontology, shapes, registry graph and corpus documents.
 
     A unit gets the ontology's class hierarchy, the registry entries it names and the
-    documents it cites. `fingerprint` identifies the shapes and the code checking them, for
-    a ResultCache.
+    documents it cites. `fingerprint` identifies the shapes, the class hierarchy and the code
+    checking them, for a ResultCache.
     """
 
     ontology: Graph
@@ -68,7 +68,8 @@ class Context:
         described = _graph(triple for document in documents
                            for triple in document_triples(document, publisher=None))
         # copied: a graph of a Dataset answers each lookup by scanning every graph's matches
-        return cls(ontology, Shapes(shapes), _graph(registry), described, fingerprint(files))
+        return cls(ontology, Shapes(shapes), _graph(registry), described,
+                   fingerprint(files, _hierarchy(ontology)))
 
     @property
     def defined(self) -> set[URIRef]:
@@ -78,26 +79,24 @@ class Context:
     def hierarchy(self) -> Graph:
         """The ontology's subclass axioms: all that SHACL needs of it (class targets and
         sh:class follow rdfs:subClassOf in the data graph), a tenth of its triples."""
-        return _graph(self.ontology.triples((None, RDFS.subClassOf, None)))
+        return _hierarchy(self.ontology)
 
-    def data_for(self, unit: Graph, documents: Graph) -> Graph:
-        """The data graph a unit is validated on: the unit with the class hierarchy, the
+    def data_for(self, unit: Graph, documents: Graph) -> set[Triple]:
+        """The triples a unit is validated on besides the class hierarchy: the unit's own, the
         registry entries it names and the `documents` its evidence cites."""
-        data = Graph()  # on rdflib's default store: pySHACL needs one that knows named graphs
-        data += self.hierarchy
-        data += unit
+        data = set(unit)
         for node in _referenced(unit):
             entry = list(self.registry.triples((node, None, None)))
-            data += entry
+            data.update(entry)
             # the classes of what the entry points at (a place's container, a force's state),
             # for a unit whose subject is the entry itself (the links graph's owl:sameAs)
             for _, _, target in entry:
-                data += self.registry.triples((target, RDF.type, None))
+                data.update(self.registry.triples((target, RDF.type, None)))
             # a named event's curated evidence, which the unit's node shares
             for evidence in self.registry.objects(node, CKG.evidence):
-                data += self.registry.triples((evidence, None, None))
+                data.update(self.registry.triples((evidence, None, None)))
         for cited in set(unit.objects(None, CKG.source)):
-            data += documents.triples((cited, None, None))
+            data.update(documents.triples((cited, None, None)))
         return data
 
 
@@ -133,7 +132,7 @@ def validate_units(units: list[Graph], context: Context, locator: Locator, reaso
     findings = check_terms(chain.from_iterable(units), context.defined, locator)
     documents = _graph(chain(context.documents, *(_documents_in(unit) for unit in units)))
     findings += check_units(units, partial(context.data_for, documents=documents),
-                            context.shapes, locator, cache)
+                            context.hierarchy, context.shapes, locator, cache)
     if reason:
         everything = _graph(chain.from_iterable(units))
         findings += check_consistency(context.ontology + context.registry + everything, locator)
@@ -188,6 +187,10 @@ def default_targets(build: Path | None = None) -> list[Path]:
     targets += sorted(path for path in paths.CONTRIBUTIONS_DIR.rglob("*")
                       if path.suffix.lower() in RDF_SUFFIXES)
     return targets
+
+
+def _hierarchy(ontology: Graph) -> Graph:
+    return _graph(ontology.triples((None, RDFS.subClassOf, None)))
 
 
 def _documents_in(graph: Graph) -> Graph:

@@ -3,10 +3,11 @@ the named graphs whose content changed.
 
 A unit's results depend only on its data graph (the unit plus the context it cites: the class
 hierarchy, the registry entries it names, the documents it quotes), its focus nodes and the
-shapes. So each entry is keyed by a hash of the first two, and the whole cache by a
-fingerprint of the shapes and of the code that checks them: a changed graph, registry entry,
-document or ontology axiom that a unit sees gives it a new key; a changed shape or checker
-empties the cache. Entries live in one SQLite file (build/validation-cache.sqlite by default).
+shapes. So each entry is keyed by a hash of the unit's own data and focus nodes, and the whole
+cache by a fingerprint of what every unit shares (the shapes, the class hierarchy, the code
+that checks them): a changed graph, or a registry entry or document that a unit cites, gives
+that unit a new key; a changed shape, subclass axiom or checker empties the cache. Entries
+live in one SQLite file (build/validation-cache.sqlite by default).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -22,6 +23,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
+
+from kg.provenance import Triple
 
 # What besides the shapes decides a unit's results: the checking code and the libraries it uses.
 CHECKERS = (Path(__file__).with_name("shacl.py"), Path(__file__))
@@ -50,24 +53,29 @@ class Result:
                    tuple(_json_node(part) for part in rule), message, error)
 
 
-def fingerprint(shape_files: Iterable[Path]) -> str:
-    """A hash of the shapes, the checking code and the versions of pySHACL and rdflib."""
+def fingerprint(shape_files: Iterable[Path], common: Graph) -> str:
+    """A hash of the shapes, the triples every unit is validated with (the class hierarchy),
+    the checking code and the versions of pySHACL and rdflib."""
     digest = hashlib.sha256()
     for file in [*shape_files, *CHECKERS]:
         digest.update(file.read_bytes())
+    digest.update(unit_key(common, set()).encode())
     for library in LIBRARIES:
         digest.update(f"{library} {version(library)}".encode())
     return digest.hexdigest()
 
 
-def unit_key(data: Graph, focus: set[Node]) -> str:
-    """A hash of a unit's data graph and focus nodes, the same for the same content.
+def unit_key(data: Collection[Triple], focus: set[Node]) -> str:
+    """A hash of a unit's data (its triples and its context's) and focus nodes, the same for
+    the same content.
 
-    Blank node labels differ from one parse to the next, so a data graph with blank nodes is
+    Blank node labels differ from one parse to the next, so data with blank nodes is
     canonicalised first (rdflib.compare), and blank focus nodes count by number only.
     """
     if any(isinstance(term, BNode) for triple in data for term in triple):
-        data = to_canonical_graph(data)
+        graph = Graph(store="SimpleMemory")
+        graph += data
+        data = to_canonical_graph(graph)
     digest = hashlib.sha256()
     for line in sorted(" ".join(term.n3() for term in triple) for triple in data):
         digest.update(line.encode() + b"\n")

@@ -30,6 +30,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor
 from rdflib.term import Identifier
 
+from kg.provenance import Triple
 from kg.validate.cache import Result, ResultCache, unit_key
 from kg.validate.findings import Finding, Kind, Severity
 from kg.validate.locate import Locator
@@ -113,24 +114,26 @@ class Shapes:
         return [_result(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)]
 
 
-DataFor = Callable[[Graph], Graph]  # a unit's data graph: the unit plus the context it cites
+DataFor = Callable[[Graph], set[Triple]]  # a unit's data: the unit plus the context it cites
 # Units below which a second process costs more than it saves (it starts by forking).
 PARALLEL_FROM = 16
-_pending: tuple[list[Graph], DataFor, Shapes, ResultCache | None] | None = None  # for workers
+_pending: tuple[list[Graph], DataFor, Graph, Shapes, ResultCache | None] | None = None
 
 
-def check_units(units: list[Graph], data_for: DataFor, shapes: Shapes, locator: Locator,
-                cache: ResultCache | None = None, workers: int = os.cpu_count() or 1
-                ) -> list[Finding]:
-    """Validate every unit, on all cores when there are enough units; the results of units
-    whose data graph the cache knows are taken from it, and the others' are added to it.
+def check_units(units: list[Graph], data_for: DataFor, common: Graph, shapes: Shapes,
+                locator: Locator, cache: ResultCache | None = None,
+                workers: int = os.cpu_count() or 1) -> list[Finding]:
+    """Validate every unit on the triples `data_for` gives it and the `common` ones (the class
+    hierarchy, which the cache's fingerprint covers), on all cores when there are enough
+    units; the results of units whose data the cache knows are taken from it, and the others'
+    are added to it.
 
     Workers are forked, so they read the units (and the cache's entries) from this process's
     memory instead of receiving pickled graphs; only results travel back. Results become
     findings here, in one process, which reads the file's lines once for the locator.
     """
     global _pending
-    _pending = (units, data_for, shapes, cache)
+    _pending = (units, data_for, common, shapes, cache)
     try:
         if workers < 2 or len(units) < PARALLEL_FROM:
             checked = [_check_pending(index) for index in range(len(units))]
@@ -147,16 +150,19 @@ def check_units(units: list[Graph], data_for: DataFor, shapes: Shapes, locator: 
 def _check_pending(index: int) -> tuple[str | None, bool, list[Result]]:
     """(cache key or None, whether the results were validated now, the results) of a unit."""
     assert _pending is not None
-    units, data_for, shapes, cache = _pending
+    units, data_for, common, shapes, cache = _pending
     unit = units[index]
     focus = set(unit.subjects())
     if not focus:
         return None, False, []
-    data = data_for(unit)
-    key = unit_key(data, focus) if cache is not None else None
+    triples = data_for(unit)
+    key = unit_key(triples, focus) if cache is not None else None
     known = cache.get(key) if cache is not None and key is not None else None
     if known is not None:
         return key, False, known
+    data = Graph()  # on rdflib's default store: pySHACL needs one that knows named graphs
+    data += common
+    data += triples
     return key, True, shapes.validate(data, focus)
 
 
