@@ -111,7 +111,8 @@ class Shapes:
                 conforms = conforms and shape_conforms
                 reports += found
         report, _ = Validator.create_validation_report(self.graph, conforms, reports)
-        return [_result(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)]
+        return [_result(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)
+                if report.value(node, SH.focusNode) in focus]
 
 
 DataFor = Callable[[Graph], set[Triple]]  # a unit's data: the unit plus the context it cites
