@@ -30,6 +30,7 @@ from kg.rdf import write_dataset
 from kg.reconcile import reconcile_events
 from kg.registry import Registry, read_registry
 from kg.validate import Context, read_ontology, validate_dataset
+from kg.validate.cache import ResultCache
 from kg.validate.findings import Finding, is_valid
 from kg.validate.locate import Locator
 
@@ -123,7 +124,8 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
     release = releases / f"{stamp}.partial"
     release.mkdir()
     try:
-        report = _write_and_check(dataset, release, sources, timings, reason, docs)
+        report = _write_and_check(dataset, release, sources, timings, reason, docs,
+                                  paths.validation_cache(build_dir))
     except BaseException:
         shutil.rmtree(release, ignore_errors=True)
         raise
@@ -136,7 +138,8 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
 
 
 def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
-                     timings: dict[str, float], reason: bool, docs: bool) -> BuildReport:
+                     timings: dict[str, float], reason: bool, docs: bool, cache_file: Path
+                     ) -> BuildReport:
     clock = time.perf_counter()
     trig = release / "dataset.trig"
     write_dataset(dataset, trig)
@@ -146,7 +149,12 @@ def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
     clock = time.perf_counter()
     context = Context.from_parts(sources.ontology, dataset.graph(iris.REGISTRY_GRAPH),
                                  sources.corpus)
-    findings = validate_dataset(dataset, context, Locator(trig), reason=reason)
+    # kept beside the releases: the next build re-validates only the graphs that changed
+    cache = ResultCache(cache_file, context.fingerprint)
+    try:
+        findings = validate_dataset(dataset, context, Locator(trig), reason, cache)
+    finally:
+        cache.close()
     timings["validate"] = time.perf_counter() - clock
     if not is_valid(findings):
         raise InvalidGraph(f"the built graph is invalid ({len(findings)} findings); the "
@@ -165,6 +173,7 @@ def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
         "triples": report.triples,
         "timings": {name: round(value, 3) for name, value in timings.items()},
         "warnings": len(findings),
+        "validation": {"validated": cache.validated, "reused": cache.reused},
     }
     (release / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return report

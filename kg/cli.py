@@ -87,14 +87,24 @@ def build(build_dir: Path, reason: bool, docs: bool, workers: int) -> None:
               show_default=True, help="Where findings go ('-' is stdout).")
 @click.option("--reason/--no-reason", default=True, show_default=True,
               help="Check OWL consistency with HermiT (needs Java).")
+@click.option("--cache", type=click.Path(path_type=Path, dir_okay=False),
+              default=paths.validation_cache(), envvar="KG_VALIDATION_CACHE",
+              show_default=f"build/{paths.validation_cache().name}",
+              help="SHACL results of graphs already validated, reused while their content, "
+                   "the context they cite and the shapes stay the same.")
+@click.option("--incremental/--no-incremental", default=True, show_default=True,
+              help="Reuse (and keep) results in the --cache file; without it, check every graph.")
 @reports_errors
-def validate(files: tuple[Path, ...], output_format: str, output: Any, reason: bool) -> None:
+def validate(files: tuple[Path, ...], output_format: str, output: Any, reason: bool,
+             cache: Path, incremental: bool) -> None:
     """Validate RDF files against the ontology and shapes.
 
     FILES are Turtle, TriG, N-Triples or N-Quads; without them, the built graph and every file
     under contributions/. Exit 0 when valid, 1 when not, 2 when the check could not run.
+    How many graphs were validated and how many reused from the cache goes to stderr.
     """
     from kg.validate import Context, default_targets, validate_files
+    from kg.validate.cache import ResultCache
     from kg.validate.findings import is_valid
     from kg.validate.render import RENDERERS
 
@@ -105,7 +115,13 @@ def validate(files: tuple[Path, ...], output_format: str, output: Any, reason: b
     missing = [str(target) for target in targets if not target.is_file()]
     if missing:
         raise KgError(f"no such file: {', '.join(missing)}")
-    findings = validate_files(targets, Context.from_repository(), reason=reason)
+    context = Context.from_repository()
+    results = ResultCache(cache, context.fingerprint) if incremental else None
+    findings = validate_files(targets, context, reason=reason, cache=results)
+    if results is not None:
+        results.close()
+        stderr.print(f"shapes: {results.validated} graphs validated, {results.reused} reused "
+                     f"from {cache}")
     output.write(RENDERERS[output_format](findings, [str(target) for target in targets]))
     sys.exit(0 if is_valid(findings) else 1)
 

@@ -50,3 +50,8 @@ def current_build(build_dir: Path = BUILD_DIR) -> Path:
 def shape_files(shapes_dir: Path = SHAPES_DIR) -> list[Path]:
     """Every SHACL shapes file, in a stable order."""
     return sorted(shapes_dir.glob("*.ttl"))
+
+
+def validation_cache(build_dir: Path = BUILD_DIR) -> Path:
+    """SHACL results of graphs already validated, kept beside the builds (kg/validate/cache.py)."""
+    return build_dir / "validation-cache.sqlite"

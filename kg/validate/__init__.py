@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import chain
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, Dataset, Graph, URIRef
 from rdflib.term import Node
 
@@ -20,13 +22,14 @@ from kg import iris, paths
 from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InputError
-from kg.provenance import document_triples
-from kg.rdf import read_dataset
+from kg.provenance import Triple, document_triples
+from kg.rdf import rdf_format, syntax_error, to_rdflib
 from kg.registry import read_registry
+from kg.validate.cache import ResultCache, fingerprint
 from kg.validate.findings import Finding, Kind, sort_findings
 from kg.validate.locate import Locator
 from kg.validate.reasoner import check_consistency
-from kg.validate.shacl import check_units
+from kg.validate.shacl import Shapes, check_units
 from kg.validate.terms import check_terms, defined_terms
 from kg.vocab import CKG
 
@@ -38,13 +41,15 @@ class Context:
     """What units are checked with: ontology, shapes, registry graph and corpus documents.
 
     A unit gets the ontology's class hierarchy, the registry entries it names and the
-    documents it cites.
+    documents it cites. `fingerprint` identifies the shapes, the class hierarchy and the code
+    checking them, for a ResultCache.
     """
 
     ontology: Graph
-    shapes: Graph
+    shapes: Shapes
     registry: Graph
     documents: Graph
+    fingerprint: str
 
     @classmethod
     def from_repository(cls) -> Context:
@@ -56,12 +61,15 @@ class Context:
     @classmethod
     def from_parts(cls, ontology: Graph, registry: Graph, documents: Iterable[Document]
                    ) -> Context:
+        files = paths.shape_files()
         shapes = Graph()
-        for file in paths.shape_files():
+        for file in files:
             shapes.parse(file, format="turtle")
         described = _graph(triple for document in documents
                            for triple in document_triples(document, publisher=None))
-        return cls(ontology, shapes, registry, described)
+        # copied: a graph of a Dataset answers each lookup by scanning every graph's matches
+        return cls(ontology, Shapes(shapes), _graph(registry), described,
+                   fingerprint(files, _hierarchy(ontology)))
 
     @property
     def defined(self) -> set[URIRef]:
@@ -71,54 +79,98 @@ class Context:
     def hierarchy(self) -> Graph:
         """The ontology's subclass axioms: all that SHACL needs of it (class targets and
         sh:class follow rdfs:subClassOf in the data graph), a tenth of its triples."""
-        return _graph(self.ontology.triples((None, RDFS.subClassOf, None)))
+        return _hierarchy(self.ontology)
+
+    def data_for(self, unit: Graph, documents: Graph) -> set[Triple]:
+        """The triples a unit is validated on besides the class hierarchy: the unit's own, the
+        registry entries it names and the `documents` its evidence cites."""
+        data = set(unit)
+        for node in _referenced(unit):
+            entry = list(self.registry.triples((node, None, None)))
+            data.update(entry)
+            # the classes of what the entry points at (a place's container, a force's state),
+            # for a unit whose subject is the entry itself (the links graph's owl:sameAs)
+            for _, _, target in entry:
+                data.update(self.registry.triples((target, RDF.type, None)))
+            # a named event's curated evidence, which the unit's node shares
+            for evidence in self.registry.objects(node, CKG.evidence):
+                data.update(self.registry.triples((evidence, None, None)))
+        for cited in set(unit.objects(None, CKG.source)):
+            data.update(documents.triples((cited, None, None)))
+        return data
 
 
-def validate_files(files: Iterable[Path], context: Context, reason: bool = True
-                   ) -> list[Finding]:
+def validate_files(files: Iterable[Path], context: Context, reason: bool = True,
+                   cache: ResultCache | None = None) -> list[Finding]:
     """Every check on every file; a file with a syntax error gets that finding only."""
     findings: list[Finding] = []
     for file in files:
         try:
-            dataset = read_dataset(file)
+            units = read_units(file)
         except InputError as error:
             findings.append(Finding(kind=Kind.SYNTAX, file=str(file), line=error.line,
                                     column=error.column, message=error.problem))
             continue
-        findings += validate_dataset(dataset, context, Locator(file), reason)
+        findings += validate_units(units, context, Locator(file), reason, cache)
     return sort_findings(findings)
 
 
-def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reason: bool = True
-                     ) -> list[Finding]:
-    """Terms, shapes per unit and (if `reason`) OWL consistency of one dataset."""
+def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reason: bool = True,
+                     cache: ResultCache | None = None) -> list[Finding]:
+    """validate_units on the named graphs (and default graph) of a dataset but the ontology's."""
     # Each unit copied out of the dataset: inside it, rdflib's memory store answers a pattern
     # on one named graph by scanning the matches of every graph.
     units = [_graph(graph) for graph in dataset.graphs()
              if graph.identifier != iris.ONTOLOGY_GRAPH and len(graph)]
-    everything = _graph(triple for unit in units for triple in unit)
-    findings = check_terms(everything, context.defined, locator)
-    documents = context.documents + _documents_in(everything)
-    work = []
-    for unit in units:
-        data = context.hierarchy + unit
-        for node in _referenced(unit):
-            entry = list(context.registry.triples((node, None, None)))
-            data += entry
-            # the classes of what the entry points at (a place's container, a force's state),
-            # for a unit whose subject is the entry itself (the links graph's owl:sameAs)
-            for _, _, target in entry:
-                data += context.registry.triples((target, RDF.type, None))
-            # a named event's curated evidence, which the unit's node shares
-            for evidence in context.registry.objects(node, CKG.evidence):
-                data += context.registry.triples((evidence, None, None))
-        for cited in set(unit.objects(None, CKG.source)):
-            data += documents.triples((cited, None, None))
-        work.append((data, set(unit.subjects())))
-    findings += check_units(work, context.shapes, locator)
+    return validate_units(units, context, locator, reason, cache)
+
+
+def validate_units(units: list[Graph], context: Context, locator: Locator, reason: bool = True,
+                   cache: ResultCache | None = None) -> list[Finding]:
+    """Terms, shapes per unit and (if `reason`) OWL consistency of the units of one file; the
+    shapes' results of units the `cache` knows are reused."""
+    findings = check_terms(chain.from_iterable(units), context.defined, locator)
+    documents = _graph(chain(context.documents, *(_documents_in(unit) for unit in units)))
+    findings += check_units(units, partial(context.data_for, documents=documents),
+                            context.hierarchy, context.shapes, locator, cache)
     if reason:
+        everything = _graph(chain.from_iterable(units))
         findings += check_consistency(context.ontology + context.registry + everything, locator)
     return sort_findings(findings)
+
+
+def read_units(path: Path) -> list[Graph]:
+    """The graphs of an RDF file but the ontology's, each on its own: the named graphs, and the
+    triples outside any (all of a Turtle file's).
+
+    Read straight from pyoxigraph's parser into a graph per unit, rather than through an rdflib
+    Dataset as kg.rdf.read_dataset does: at a million triples that copy was minutes. Raises
+    InputError with the line and column of a syntax error.
+    """
+    path = Path(path)
+    units: dict[object, Graph] = {}
+    terms: dict[object, Node] = {}  # each IRI converted once: most recur on every other line
+    try:
+        for quad in ox.parse(path=str(path), format=rdf_format(path),
+                             base_iri=path.resolve().as_uri()):
+            unit = units.get(quad.graph_name)
+            if unit is None:
+                unit = units[quad.graph_name] = Graph(store="SimpleMemory")
+            unit.add((_term(quad.subject, terms), _term(quad.predicate, terms),
+                      _term(quad.object, terms)))
+    except SyntaxError as error:
+        raise syntax_error(error, path) from None
+    return [unit for name, unit in units.items()
+            if not (isinstance(name, ox.NamedNode) and name.value == str(iris.ONTOLOGY_GRAPH))]
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal, terms: dict[object, Node]) -> Node:
+    if not isinstance(term, ox.NamedNode):
+        return to_rdflib(term)
+    known = terms.get(term)
+    if known is None:
+        known = terms[term] = to_rdflib(term)
+    return known
 
 
 def read_ontology() -> Graph:
@@ -137,6 +189,10 @@ def default_targets(build: Path | None = None) -> list[Path]:
     return targets
 
 
+def _hierarchy(ontology: Graph) -> Graph:
+    return _graph(ontology.triples((None, RDFS.subClassOf, None)))
+
+
 def _documents_in(graph: Graph) -> Graph:
     documents = Graph()
     for node in graph.subjects(RDF.type, CKG.Document):
@@ -151,7 +207,8 @@ def _referenced(graph: Graph) -> set[Node]:
 
 
 def _graph(triples: Iterable) -> Graph:
-    graph = Graph()
+    """A graph on rdflib's store without named graphs, whose lookups skip their bookkeeping."""
+    graph = Graph(store="SimpleMemory")
     for triple in triples:
         graph.add(triple)
     return graph

@@ -3,11 +3,19 @@
 OWL 2's datatype map has no xsd:date, xsd:gYear or xsd:gYearMonth, which the graph uses for
 dates; HermiT is told to ignore unsupported datatypes (their ranges live in the SHACL shapes),
 rather than fail or skip the whole check.
+
+HermiT runs through its own command line, asked for the unsatisfiable classes (`-U`), which it
+can only list for a consistent ontology: the two checks in one run. owlready2's
+`sync_reasoner_hermit` asks it to classify the whole hierarchy and reads every inferred axiom
+back into its quadstore, about three times as long for the same two answers (bench/README.md).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -19,38 +27,54 @@ from kg.validate.findings import Finding, Kind
 from kg.validate.locate import Locator
 from kg.vocab import CKG
 
+JAVA_MEMORY = "-Xmx2000M"  # owlready2's default for HermiT
+INCONSISTENT = "Inconsistent ontology"  # what HermiT says (exit status 1) when it is
+
 
 def check_consistency(graph: Graph, locator: Locator) -> list[Finding]:
-    """Run HermiT on `graph` (ontology plus data); an inconsistency becomes one finding."""
-    import owlready2  # imported here: loading it sets up a quadstore we only need for this
-
-    if shutil.which(owlready2.JAVA_EXE) is None:
-        raise ToolMissing("Java is needed for the OWL reasoner HermiT and was not found: "
-                          "install a Java runtime (Debian: apt-get install default-jre-headless)"
-                          " or set JAVA_HOME/PATH")
+    """Run HermiT on `graph` (ontology plus data); an inconsistency becomes one finding per
+    disjointness clash found (or one), an unsatisfiable class one finding each."""
     with tempfile.TemporaryDirectory(prefix="kg-owl-") as folder:
         ntriples = Path(folder) / "graph.nt"
         graph.serialize(ntriples, format="nt", encoding="utf-8")
-        world = owlready2.World()
-        ontology = world.get_ontology(ntriples.as_uri()).load(format="ntriples")
-        try:
-            with ontology:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                               ignore_unsupported_datatypes=True)
-        except owlready2.OwlReadyInconsistentOntologyError as error:
-            return _inconsistency(graph, locator, _explanation(error))
-        except owlready2.OwlReadyJavaError as error:
-            raise ToolMissing(f"HermiT could not run: {_explanation(error)}") from None
-        unsatisfiable = sorted(str(cls.iri) for cls in world.inconsistent_classes())
-        world.close()
+        run = subprocess.run(
+            [_java(), JAVA_MEMORY, "-cp", _hermit_classpath(),
+             "org.semanticweb.HermiT.cli.CommandLine", "-U", "--ignoreUnsupportedDatatypes",
+             ntriples.as_uri()], capture_output=True, text=True)
+    if run.returncode == 1 and INCONSISTENT in run.stderr:
+        return _inconsistency(graph, locator, INCONSISTENT)
+    if run.returncode != 0:
+        raise ToolMissing(f"HermiT could not run: {_explanation(run.stderr or run.stdout)}")
+    # one class a line, after a heading: "<iri>", or owl:Nothing itself in HermiT's prefixes
+    unsatisfiable = sorted(line.strip()[1:-1] for line in run.stdout.splitlines()
+                           if line.strip().startswith("<"))
     return [Finding(kind=Kind.OWL, file=locator.file, rule="OWL 2 DL satisfiability",
                     message=f"class <{iri}> is unsatisfiable: it can have no instance")
             for iri in unsatisfiable]
 
 
-def _explanation(error: Exception) -> str:
-    text = " ".join(str(error).split())
-    return text[:1000] or type(error).__name__
+def _java() -> str:
+    home = os.environ.get("JAVA_HOME")
+    java = shutil.which(str(Path(home) / "bin" / "java") if home else "java")
+    if java is None:
+        raise ToolMissing("Java is needed for the OWL reasoner HermiT and was not found: "
+                          "install a Java runtime (Debian: apt-get install default-jre-headless)"
+                          " or set JAVA_HOME/PATH")
+    return java
+
+
+def _hermit_classpath() -> str:
+    """HermiT's jar as owlready2 ships it, found without importing owlready2."""
+    spec = importlib.util.find_spec("owlready2")
+    if spec is None or spec.origin is None:
+        raise ToolMissing("owlready2, which ships the OWL reasoner HermiT, is not installed")
+    hermit = Path(spec.origin).parent / "hermit"
+    return os.pathsep.join([str(hermit), str(hermit / "HermiT.jar")])
+
+
+def _explanation(text: str) -> str:
+    text = " ".join(text.split())
+    return text[:1000] or "no message"
 
 
 def _inconsistency(graph: Graph, locator: Locator, explanation: str) -> list[Finding]:

@@ -1,19 +1,26 @@
 """SHACL validation with pySHACL, one unit at a time, as `Finding`s.
 
-pySHACL slows down sharply on large graphs, so the caller hands in one unit (a named graph or
-a contributed file) with just the context it refers to, and the focus nodes to report on: the
-subjects the unit itself states.
+pySHACL slows down sharply on large graphs, so the caller hands in units (named graphs or a
+contributed file) and a function giving each its data graph: the unit with just the context
+it refers to. Results are reported on the unit's own subjects only. A `ResultCache` (when
+given) answers for units whose data graph was validated before.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-import pyshacl
+from pyshacl import shape as pyshacl_shape
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+from pyshacl.graph_abstraction import DataGraph
+from pyshacl.pytypes import SHACLExecutor
+from pyshacl.shapes_graph import ShapesGraph
+from pyshacl.validator import Validator
 from rdflib import RDF, Graph, Node, plugin
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -23,6 +30,8 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor
 from rdflib.term import Identifier
 
+from kg.provenance import Triple
+from kg.validate.cache import Result, ResultCache, unit_key
 from kg.validate.findings import Finding, Kind, Severity
 from kg.validate.locate import Locator
 
@@ -51,72 +60,131 @@ def _prepared(text: str, base: str | None, namespaces: frozenset) -> Query:
 plugin.register("sparql", Processor, __name__, "CachingSPARQLProcessor")
 
 
-Unit = tuple[Graph, set[Node]]  # the data graph (unit plus context) and its focus nodes
+class ConstraintParameters(list):
+    """pySHACL's list of constraint parameters, answering `in` from a set.
+
+    pySHACL asks, for every predicate of a shape each time the shape is evaluated, whether it
+    is in this list of ~40 IRIs, by comparing it with each: a fifth of the validation time.
+    A list still (pySHACL copies and extends it in its SHACL-AF and JS modes).
+    """
+
+    def __init__(self, parameters: list[Node]) -> None:
+        super().__init__(parameters)
+        self.members = frozenset(parameters)
+
+    def __contains__(self, parameter: object) -> bool:
+        return parameter in self.members
+
+
+# pySHACL fills this module attribute on first use; filled here first, with the set-backed list.
+pyshacl_shape.CONSTRAINT_PARAMS = (ConstraintParameters(ALL_CONSTRAINT_PARAMETERS),
+                                   CONSTRAINT_PARAMETERS_MAP)
+
+
+class Shapes:
+    """The SHACL shapes, harvested once from their graph and reused for every unit.
+
+    Each unit is validated by pySHACL's own shape evaluation, but only on the focus nodes the
+    unit states: the context a unit carries (registry entries, cited documents) is there to be
+    read, and checking it again in every unit that cites it was most of the work.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = ShapesGraph(graph, False, logging.getLogger(__name__))
+        self.shapes = list(self.graph.shapes)  # the property getter harvests them
+
+    def validate(self, data: Graph, focus: set[Node]) -> list[Result]:
+        """The results of validating `data` on the targets of each shape among `focus`.
+
+        pySHACL's own focus_nodes option also filters the value nodes of nested shapes (sh:or,
+        sh:node), which then pass unchecked; so the targets are filtered here, before each
+        top-level shape is evaluated, and nested shapes see every value node as they should.
+        Warnings do not break conformance (allow_warnings), so the report is read either way.
+        """
+        executor = SHACLExecutor(allow_warnings=True)
+        target = DataGraph.from_rdflib(data)
+        conforms, reports = True, []
+        for shape in self.shapes:
+            targets = [node for node in shape.focus_nodes(target) if node in focus]
+            if targets:
+                shape_conforms, found = shape.validate(executor, target, focus=targets)
+                conforms = conforms and shape_conforms
+                reports += found
+        report, _ = Validator.create_validation_report(self.graph, conforms, reports)
+        return [_result(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)
+                if report.value(node, SH.focusNode) in focus]
+
+
+DataFor = Callable[[Graph], set[Triple]]  # a unit's data: the unit plus the context it cites
 # Units below which a second process costs more than it saves (it starts by forking).
 PARALLEL_FROM = 16
-_pending: tuple[list[Unit], Graph, Locator] | None = None  # what forked workers read
+_pending: tuple[list[Graph], DataFor, Graph, Shapes, ResultCache | None] | None = None
 
 
-def check_units(units: list[Unit], shapes: Graph, locator: Locator,
+def check_units(units: list[Graph], data_for: DataFor, common: Graph, shapes: Shapes,
+                locator: Locator, cache: ResultCache | None = None,
                 workers: int = os.cpu_count() or 1) -> list[Finding]:
-    """check_shapes on every unit, on all cores when there are enough units.
+    """Validate every unit on the triples `data_for` gives it and the `common` ones (the class
+    hierarchy, which the cache's fingerprint covers), on all cores when there are enough
+    units; the results of units whose data the cache knows are taken from it, and the others'
+    are added to it.
 
-    Workers are forked, so they read the units from this process's memory instead of
-    receiving pickled graphs; only their findings travel back.
+    Workers are forked, so they read the units (and the cache's entries) from this process's
+    memory instead of receiving pickled graphs; only results travel back. Results become
+    findings here, in one process, which reads the file's lines once for the locator.
     """
-    if workers < 2 or len(units) < PARALLEL_FROM:
-        return [f for data, focus in units for f in check_shapes(data, shapes, focus, locator)]
     global _pending
-    _pending = (units, shapes, locator)
+    _pending = (units, data_for, common, shapes, cache)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.map(_check_pending, range(len(units)))
+        if workers < 2 or len(units) < PARALLEL_FROM:
+            checked = [_check_pending(index) for index in range(len(units))]
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                checked = pool.map(_check_pending, range(len(units)))
     finally:
         _pending = None
-    return [finding for chunk in chunks for finding in chunk]
+    if cache is not None:
+        cache.record(checked)
+    return [_finding(result, locator) for _, _, results in checked for result in results]
 
 
-def _check_pending(index: int) -> list[Finding]:
+def _check_pending(index: int) -> tuple[str | None, bool, list[Result]]:
+    """(cache key or None, whether the results were validated now, the results) of a unit."""
     assert _pending is not None
-    units, shapes, locator = _pending
-    data, focus = units[index]
-    return check_shapes(data, shapes, focus, locator)
-
-
-def check_shapes(data: Graph, shapes: Graph, focus: Iterable[Node], locator: Locator
-                 ) -> list[Finding]:
-    """Validate `data` (unit plus context) against the shapes, reporting on `focus` nodes."""
-    focus = set(focus)
+    units, data_for, common, shapes, cache = _pending
+    unit = units[index]
+    focus = set(unit.subjects())
     if not focus:
-        return []
-    # pySHACL's own focus_nodes option also filters the value nodes of nested shapes (sh:or,
-    # sh:node), which then pass unchecked; so the whole (small) data graph is validated and
-    # only the results on the unit's own nodes are kept. Warnings do not break conformance
-    # (allow_warnings), so the report is read either way.
-    _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, advanced=True, allow_warnings=True, inference="none")
-    return [_finding(report, result, locator)
-            for result in report.subjects(RDF.type, SH.ValidationResult)
-            if report.value(result, SH.focusNode) in focus]
+        return None, False, []
+    triples = data_for(unit)
+    key = unit_key(triples, focus) if cache is not None else None
+    known = cache.get(key) if cache is not None and key is not None else None
+    if known is not None:
+        return key, False, known
+    data = Graph()  # on rdflib's default store: pySHACL needs one that knows named graphs
+    data += common
+    data += triples
+    return key, True, shapes.validate(data, focus)
 
 
-def _finding(report: Graph, result: Node, locator: Locator) -> Finding:
-    focus = report.value(result, SH.focusNode)
-    path = report.value(result, SH.resultPath)
-    value = report.value(result, SH.value)
-    rule = " ".join(locator.name(node) for node in (
-        report.value(result, SH.sourceShape), report.value(result, SH.sourceConstraintComponent),
-        report.value(result, SH.sourceConstraint)) if node is not None)
-    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
-    severity = (Severity.ERROR if report.value(result, SH.resultSeverity) == SH.Violation
-                else Severity.WARNING)
-    line, column = locator.find(focus)
+def _result(report: Graph, node: Node) -> Result:
+    rule = tuple(part for part in (
+        report.value(node, SH.sourceShape), report.value(node, SH.sourceConstraintComponent),
+        report.value(node, SH.sourceConstraint)) if part is not None)
+    messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+    return Result(focus=report.value(node, SH.focusNode), path=report.value(node, SH.resultPath),
+                  value=report.value(node, SH.value), rule=rule,
+                  message=messages[0] if messages else "SHACL constraint violated",
+                  error=report.value(node, SH.resultSeverity) == SH.Violation)
+
+
+def _finding(result: Result, locator: Locator) -> Finding:
+    line, column = locator.find(result.focus)
     return Finding(
-        kind=Kind.SHACL, file=locator.file, line=line, column=column,
-        message=messages[0] if messages else "SHACL constraint violated",
-        severity=severity,
-        focus_node=locator.name(focus) if focus is not None else None,
-        path=locator.name(path) if path is not None else None,
-        value=locator.name(value) if value is not None else None,
-        rule=rule or None,
+        kind=Kind.SHACL, file=locator.file, line=line, column=column, message=result.message,
+        severity=Severity.ERROR if result.error else Severity.WARNING,
+        focus_node=locator.name(result.focus) if result.focus is not None else None,
+        path=locator.name(result.path) if result.path is not None else None,
+        value=locator.name(result.value) if result.value is not None else None,
+        rule=" ".join(locator.name(part) for part in result.rule) or None,
     )

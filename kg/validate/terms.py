@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 
 from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
 
 from kg.validate.findings import Finding, Kind
 from kg.validate.locate import Locator
@@ -19,8 +21,9 @@ def defined_terms(ontology: Graph) -> set[URIRef]:
             if isinstance(subject, URIRef) and str(subject).startswith(NAMESPACE)}
 
 
-def check_terms(data: Graph, defined: set[URIRef], locator: Locator) -> list[Finding]:
-    """One finding per undefined ckg: term used anywhere in `data`."""
+def check_terms(data: Iterable[tuple[Node, Node, Node]], defined: set[URIRef],
+                locator: Locator) -> list[Finding]:
+    """One finding per undefined ckg: term used anywhere in `data` (triples)."""
     used = {term for triple in data for term in triple
             if isinstance(term, URIRef) and str(term).startswith(NAMESPACE)}
     names = sorted(str(term)[len(NAMESPACE):] for term in defined)

@@ -1,0 +1,115 @@
+"""Wall time and peak memory of `kg validate` on a large file: cold, again unchanged, after one
+graph changed, and on one graph of it as a contributed file (with and without HermiT).
+
+Usage: .venv/bin/python bench/validate_speed.py --triples 1000000 [--seed 1] [--data FILE.nq]
+           [--keep DIR]
+
+It writes synthetic N-Quads with bench/generate.py (or takes `--data`), then runs the real
+`kg validate --no-reason` on it in a subprocess four times with one result cache (kg/validate/
+cache.py) in the work folder: from an empty cache (cold), again (nothing changed), and on a
+copy whose one document graph has an edited label (one graph to re-validate). Then it cuts
+that graph into a file of its own, a contributor's file, and validates it with an empty cache
+without and with HermiT. One Markdown table goes to stdout: each step's wall time and peak
+resident memory (GNU time, the largest process: Python or HermiT's Java) and the graphs it
+validated and reused (from `kg validate`'s stderr); progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the project's own modules
+
+from endpoint_speed import log  # noqa: E402
+from store_load import GNU_TIME, timed  # noqa: E402
+
+COUNTS = re.compile(r"shapes: (\d+) graphs validated, (\d+) reused")
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+DOCUMENT_GRAPH = "<https://w3id.org/caucasus-kg/resource/graph/document/"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=1_000_000, help="to generate")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, help="an N-Quads file instead")
+    parser.add_argument("--keep", type=Path, help="work here and keep it (default: temporary)")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as scratch:
+        work = (options.keep or Path(scratch)).resolve()
+        work.mkdir(parents=True, exist_ok=True)
+        data = (options.data or work / "synthetic.nq").resolve()
+        if options.data is None:
+            log(f"generating {options.triples:,} triples")
+            timed([sys.executable, "bench/generate.py", "--triples", str(options.triples),
+                   "--seed", str(options.seed), "--output", str(data)])
+        changed, one = work / "changed.nq", work / "one.nq"
+        graphs = edit_one_graph(data, changed, one)
+        cache = work / "cache.sqlite"
+        cache.unlink(missing_ok=True)
+        print("| triples | graphs | step | wall | peak memory | validated | reused |\n"
+              "|---|---|---|---|---|---|---|", flush=True)
+        triples = sum(1 for _ in data.open(encoding="utf-8"))
+        steps = [("cold (empty cache)", data, ["--no-reason"]),
+                 ("again, nothing changed", data, ["--no-reason"]),
+                 ("one graph changed", changed, ["--no-reason"])]
+        for name, target, flags in steps:
+            print(row(triples, graphs, name, run_validate([*flags, "--cache", str(cache)],
+                                                          target)), flush=True)
+        one_triples = sum(1 for _ in one.open(encoding="utf-8"))
+        for flags in (["--no-reason"], ["--reason"]):
+            fresh = work / "one-cache.sqlite"
+            fresh.unlink(missing_ok=True)
+            print(row(one_triples, 1, f"one contributed graph, {flags[0]}",
+                      run_validate([*flags, "--cache", str(fresh)], one)), flush=True)
+
+
+def edit_one_graph(data: Path, changed: Path, one: Path) -> int:
+    """Copy `data` to `changed` with one document graph's first label edited, write that
+    graph (as edited) to `one`, and return how many graphs `data` has."""
+    graphs: set[str] = set()
+    edited: str | None = None
+    with data.open(encoding="utf-8") as lines, changed.open("w", encoding="utf-8") as out:
+        for line in lines:
+            graph = line.rstrip(" .\n").rsplit(" ", 1)[-1]
+            graphs.add(graph)
+            if edited is None and graph.startswith(DOCUMENT_GRAPH) and f" {LABEL} " in line \
+                    and '"@en ' in line:
+                edited = graph
+                line = line.replace('"@en ', ' (edited)"@en ', 1)
+            out.write(line)
+    if edited is None:
+        raise SystemExit(f"{data} has no document graph with an English label to edit")
+    with changed.open(encoding="utf-8") as lines, one.open("w", encoding="utf-8") as out:
+        out.writelines(line for line in lines if line.rstrip(" .\n").endswith(edited))
+    return len(graphs)
+
+
+def run_validate(flags: list[str], target: Path) -> tuple[float, float, str]:
+    """`kg validate` under GNU time: wall seconds, peak MiB and its stderr."""
+    log(f"kg validate {' '.join(flags)} {target.name}")
+    report = subprocess.run([GNU_TIME, "-f", "%e %M", sys.executable, "-m", "kg.cli",
+                             "validate", *flags, str(target)], capture_output=True, text=True,
+                            cwd=ROOT)
+    if report.returncode not in (0, 1):  # 1: findings, which the table does not need
+        raise SystemExit(f"kg validate failed:\n{report.stderr}")
+    seconds, kib = report.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(kib) / 1024, report.stderr
+
+
+def row(triples: int, graphs: int, step: str, measured: tuple[float, float, str]) -> str:
+    seconds, mib, stderr = measured
+    counts = COUNTS.search(stderr)
+    validated, reused = counts.groups() if counts else ("—", "—")
+    return (f"| {triples:,} | {graphs:,} | {step} | {seconds:.1f} s | {mib:,.0f} MiB | "
+            f"{validated} | {reused} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Per-unit SHACL results kept between runs, so `kg validate` and `kg build` re-validate only
+the named graphs whose content changed.
+
+A unit's results depend only on its data graph (the unit plus the context it cites: the class
+hierarchy, the registry entries it names, the documents it quotes), its focus nodes and the
+shapes. So each entry is keyed by a hash of the unit's own data and focus nodes, and the whole
+cache by a fingerprint of what every unit shares (the shapes, the class hierarchy, the code
+that checks them): a changed graph, or a registry entry or document that a unit cites, gives
+that unit a new key; a changed shape, subclass axiom or checker empties the cache. Entries
+live in one SQLite file (build/validation-cache.sqlite by default).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
+
+from kg.provenance import Triple
+
+# What besides the shapes decides a unit's results: the checking code and the libraries it uses.
+CHECKERS = (Path(__file__).with_name("shacl.py"), Path(__file__))
+LIBRARIES = ("pyshacl", "rdflib")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, as pySHACL reports it, before it is placed in a file."""
+
+    focus: Node | None
+    path: Node | None
+    value: Node | None
+    rule: tuple[Node, ...]  # the source shape, constraint component and constraint
+    message: str
+    error: bool  # a violation, not a warning
+
+    def as_json(self) -> list:
+        return [_node_json(self.focus), _node_json(self.path), _node_json(self.value),
+                [_node_json(part) for part in self.rule], self.message, self.error]
+
+    @classmethod
+    def from_json(cls, record: list) -> Result:
+        focus, path, value, rule, message, error = record
+        return cls(_json_node(focus), _json_node(path), _json_node(value),
+                   tuple(_json_node(part) for part in rule), message, error)
+
+
+def fingerprint(shape_files: Iterable[Path], common: Graph) -> str:
+    """A hash of the shapes, the triples every unit is validated with (the class hierarchy),
+    the checking code and the versions of pySHACL and rdflib."""
+    digest = hashlib.sha256()
+    for file in [*shape_files, *CHECKERS]:
+        digest.update(file.read_bytes())
+    digest.update(unit_key(common, set()).encode())
+    for library in LIBRARIES:
+        digest.update(f"{library} {version(library)}".encode())
+    return digest.hexdigest()
+
+
+def unit_key(data: Collection[Triple], focus: set[Node]) -> str:
+    """A hash of a unit's data (its triples and its context's) and focus nodes, the same for
+    the same content.
+
+    Blank node labels differ from one parse to the next, so data with blank nodes is
+    canonicalised first (rdflib.compare), and blank focus nodes count by number only.
+    """
+    if any(isinstance(term, BNode) for triple in data for term in triple):
+        graph = Graph(store="SimpleMemory")
+        graph += data
+        data = to_canonical_graph(graph)
+    digest = hashlib.sha256()
+    for line in sorted(" ".join(term.n3() for term in triple) for triple in data):
+        digest.update(line.encode() + b"\n")
+    digest.update(b"focus\n")
+    for node in sorted("_:" if isinstance(node, BNode) else node.n3() for node in focus):
+        digest.update(node.encode() + b"\n")
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Units' results by key, read whole on opening and written back by `record`.
+
+    `validated` and `reused` count the units of the runs recorded so far.
+    """
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(path, timeout=60)
+        with self.connection:
+            self.connection.execute(
+                "CREATE TABLE IF NOT EXISTS setting (name TEXT PRIMARY KEY, value TEXT)")
+            self.connection.execute(
+                "CREATE TABLE IF NOT EXISTS unit (key TEXT PRIMARY KEY, results TEXT)")
+            stored = self.connection.execute(
+                "SELECT value FROM setting WHERE name = 'fingerprint'").fetchone()
+            if stored is None or stored[0] != fingerprint:
+                self.connection.execute("DELETE FROM unit")
+                self.connection.execute(
+                    "INSERT OR REPLACE INTO setting VALUES ('fingerprint', ?)", (fingerprint,))
+        self.known = dict(self.connection.execute("SELECT key, results FROM unit"))
+        self.validated = 0
+        self.reused = 0
+
+    def get(self, key: str) -> list[Result] | None:
+        """The results stored under `key`, or None if that content was never validated."""
+        results = self.known.get(key)
+        return None if results is None else [Result.from_json(r) for r in json.loads(results)]
+
+    def record(self, checked: Iterable[tuple[str | None, bool, list[Result]]]) -> None:
+        """Count units (key, validated now, results) and store the results of new ones."""
+        new = {}
+        for key, validated, results in checked:
+            if key is None:
+                continue
+            if validated:
+                self.validated += 1
+                new[key] = json.dumps([result.as_json() for result in results])
+            else:
+                self.reused += 1
+        with self.connection:
+            self.connection.executemany("INSERT OR REPLACE INTO unit VALUES (?, ?)",
+                                        new.items())
+        self.known.update(new)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _node_json(node: Node | None) -> list | None:
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return ["literal", str(node), node.datatype and str(node.datatype), node.language]
+    return ["bnode" if isinstance(node, BNode) else "iri", str(node)]
+
+
+def _json_node(record: list | None) -> Node | None:
+    if record is None:
+        return None
+    if record[0] == "literal":
+        _, text, datatype, language = record
+        return Literal(text, lang=language, datatype=URIRef(datatype) if datatype else None)
+    return BNode(record[1]) if record[0] == "bnode" else URIRef(record[1])
