@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -59,8 +60,10 @@ def main() -> None:
               help="Check OWL consistency with HermiT (needs Java).")
 @click.option("--docs/--no-docs", default=True, show_default=True,
               help="Write the ontology's HTML documentation with pyLODE.")
-@click.option("--workers", default=1, show_default=True, envvar="KG_BUILD_WORKERS",
-              type=click.IntRange(1), help="Processes extracting documents (64 at a time).")
+@click.option("--workers", default=lambda: os.cpu_count() or 1, show_default="the cores",
+              envvar="KG_BUILD_WORKERS", type=click.IntRange(1),
+              help="Processes extracting documents (from 65 documents on; fewer are "
+              "extracted in one).")
 @reports_errors
 def build(build_dir: Path, reason: bool, docs: bool, workers: int) -> None:
     """Build the graph, validate it and publish it atomically.
