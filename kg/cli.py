@@ -62,8 +62,7 @@ def main() -> None:
               help="Write the ontology's HTML documentation with pyLODE.")
 @click.option("--workers", default=lambda: os.cpu_count() or 1, show_default="the cores",
               envvar="KG_BUILD_WORKERS", type=click.IntRange(1),
-              help="Processes extracting documents (from 65 documents on; fewer are "
-              "extracted in one).")
+              help="Processes extracting documents (one for up to 64).")
 @reports_errors
 def build(build_dir: Path, reason: bool, docs: bool, workers: int) -> None:
     """Build the graph, validate it and publish it atomically.
