@@ -263,7 +263,6 @@ def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_
           follow: float) -> None:
     """Serve the built graph over the SPARQL 1.1 Protocol and Graph Store Protocol."""
     import logging
-    import os
 
     import waitress
 
