@@ -1,6 +1,6 @@
 """Documents per second and peak memory of `kg build` on the corpus replicated to N articles.
 
-Usage: .venv/bin/python bench/build_speed.py [--articles 1000] [--workers 1] [--reason]
+Usage: .venv/bin/python bench/build_speed.py [--articles 1000] [--workers N] [--reason]
        [--keep DIR]
 
 It copies the project's data folders into a temporary KG_HOME, writes the corpus N times over
@@ -31,7 +31,8 @@ DATA_FOLDERS = ("ontology", "shapes", "registry", "config", "lexicons")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=1, help="kg build --workers")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="kg build --workers (default: the cores, as kg build)")
     parser.add_argument("--reason", action="store_true", help="include the HermiT check")
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: temporary)")
     options = parser.parse_args()

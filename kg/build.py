@@ -142,8 +142,7 @@ def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
                      ) -> BuildReport:
     clock = time.perf_counter()
     trig = release / "dataset.trig"
-    write_dataset(dataset, trig)
-    write_dataset(dataset, release / "dataset.nq")
+    write_dataset(dataset, trig, release / "dataset.nq")
     timings["write"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

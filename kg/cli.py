@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -59,8 +60,9 @@ def main() -> None:
               help="Check OWL consistency with HermiT (needs Java).")
 @click.option("--docs/--no-docs", default=True, show_default=True,
               help="Write the ontology's HTML documentation with pyLODE.")
-@click.option("--workers", default=1, show_default=True, envvar="KG_BUILD_WORKERS",
-              type=click.IntRange(1), help="Processes extracting documents (64 at a time).")
+@click.option("--workers", default=lambda: os.cpu_count() or 1, show_default="the cores",
+              envvar="KG_BUILD_WORKERS", type=click.IntRange(1),
+              help="Processes extracting documents (one for up to 64).")
 @reports_errors
 def build(build_dir: Path, reason: bool, docs: bool, workers: int) -> None:
     """Build the graph, validate it and publish it atomically.
@@ -277,7 +279,6 @@ def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_
           follow: float) -> None:
     """Serve the built graph over the SPARQL 1.1 Protocol and Graph Store Protocol."""
     import logging
-    import os
 
     import waitress
 

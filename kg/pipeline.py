@@ -26,6 +26,9 @@ logger = logging.getLogger("kg.pipeline")
 # Documents a batch stage sees at once: large enough for the parser's batching, small enough
 # that a batch's parses fit in memory beside the graph.
 BATCH = 64
+# Batches each worker process gets, at least: smaller batches than BATCH when the corpus is
+# small, so that no worker idles while another finishes a long last batch.
+WORKER_SHARES = 4
 
 
 @dataclass(frozen=True)
@@ -96,16 +99,18 @@ def run_documents(stages: list[PlannedStage], documents: Sequence[Document],
 def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
                    registry: Registry, workers: int
                    ) -> Iterator[tuple[Document, list[Triple]]]:
-    """`run_documents` spread over `workers` processes, a BATCH of documents at a time, in
-    document order. Workers are forked, so they share the plan and registry without copying;
-    a stage's own `processes` setting is 1 in them (a pool's worker may not start processes).
+    """`run_documents` spread over `workers` processes, in document order, in batches of up
+    to BATCH documents and at least WORKER_SHARES batches per worker. Workers are forked, so
+    they share the plan and registry without copying; a stage's own `processes` setting is 1
+    in them (a pool's worker may not start processes).
     """
     if workers <= 1 or len(documents) <= BATCH:
         yield from run_documents(stages, documents, registry)
         return
     alone = [replace(planned, settings={**planned.settings, "processes": 1})
              if "processes" in planned.settings else planned for planned in stages]
-    batches = [documents[first:first + BATCH] for first in range(0, len(documents), BATCH)]
+    size = min(BATCH, -(-len(documents) // (workers * WORKER_SHARES)))
+    batches = [documents[first:first + size] for first in range(0, len(documents), size)]
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_take_plan, initargs=(alone, registry)) as pool:
         for batch, results in zip(batches, pool.imap(_run_batch, batches), strict=True):

@@ -85,9 +85,10 @@ def _syntax_message(error: SyntaxError) -> str:
     return f"syntax error: {message}"
 
 
-def write_dataset(dataset: Dataset, path: Path) -> None:
-    """Write a dataset as TriG or N-Quads (by the file's extension) with pyoxigraph's writer,
-    many times faster than rdflib's on a large graph, with the project's prefixes."""
+def write_dataset(dataset: Dataset, *paths: Path) -> None:
+    """Write a dataset as TriG or N-Quads (by each file's extension) with pyoxigraph's writer,
+    many times faster than rdflib's on a large graph, with the project's prefixes; the quads
+    are converted and sorted once for all the files."""
     # Sorted by graph, subject, predicate: the writer then gives each graph one block and
     # each subject one statement, as a person would write them.
     quads = sorted((ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))
@@ -95,9 +96,10 @@ def write_dataset(dataset: Dataset, path: Path) -> None:
                    key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
                                   str(q.object)))
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    with path.open("wb") as output:
-        ox.serialize(quads, output, format=rdf_format(path),
-                     prefixes=prefixes if rdf_format(path) is ox.RdfFormat.TRIG else None)
+    for path in paths:
+        with path.open("wb") as output:
+            ox.serialize(quads, output, format=rdf_format(path),
+                         prefixes=prefixes if rdf_format(path) is ox.RdfFormat.TRIG else None)
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:

@@ -17,6 +17,7 @@ def test_run_in_workers_gives_what_one_process_gives(monkeypatch: pytest.MonkeyP
     triples per document, in document order, as the pipeline run in this process."""
     stages = read_plan(paths.PIPELINE_FILE)
     monkeypatch.setattr(pipeline, "BATCH", 2)
+    monkeypatch.setattr(pipeline, "WORKER_SHARES", 1)
     alone = {document.key: set(triples)
              for document, triples in run_documents(stages, corpus, registry)}
     spread = [(document.key, set(triples))

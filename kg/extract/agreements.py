@@ -62,7 +62,7 @@ from kg.extract.dates import DateMention
 from kg.extract.events import ORGANIZATIONS, EventMention, date_in_clause
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, as_state, demonym_mention
-from kg.extract.nlp import sentence_span
+from kg.extract.nlp import doc_text, sentence_span
 from kg.extract.positions import PositionMention
 from kg.extract.roles import named_entities
 from kg.registry import Registry
@@ -394,7 +394,7 @@ def _hyphenated(token: Token) -> str:
 def _in_heading(token: Token) -> bool:
     """Whether the token's line reads as a headline: no closing punctuation, and its longer
     words mostly capitalised."""
-    text = token.doc.text
+    text = doc_text(token.doc)
     start = text.rfind("\n", 0, token.idx) + 1
     end = text.find("\n", token.idx)
     line = text[start:end if end >= 0 else len(text)].strip()

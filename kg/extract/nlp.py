@@ -83,7 +83,7 @@ def sentence_span(token: Token) -> tuple[int, int]:
     sentence of running text never crosses a line break, so the line bounds it.
     """
     doc = token.doc
-    text = doc.text
+    text = doc_text(doc)
     if "sentence_bounds" not in doc.user_data:  # Token.sent walks the document every call
         doc.user_data["sentence_bounds"] = [(s.start, s.start_char, s.end_char) for s in doc.sents]
     bounds = doc.user_data["sentence_bounds"]
@@ -97,3 +97,10 @@ def sentence_span(token: Token) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def doc_text(doc: Doc) -> str:
+    """The parsed text, joined once per document (`Doc.text` joins every token each call)."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return doc.user_data["text"]

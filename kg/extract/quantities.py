@@ -487,9 +487,12 @@ def _percent_at(doc: Doc, index: int, lexicon: _Lexicon) -> int:
 def _longest(doc: Doc, index: int, phrases: dict[tuple[str, ...], Any]) -> tuple[int, Any]:
     """The longest phrase of the mapping that the lowercase words from doc[index] spell."""
     best: tuple[int, Any] = (0, None)
+    first = doc[index].lower_ if 0 <= index < len(doc) else None
     for phrase, value in phrases.items():
+        if phrase[:1] != (first,) or len(phrase) <= best[0]:  # slicing the doc is slow
+            continue
         words = doc[index:index + len(phrase)]
-        if len(phrase) > best[0] and len(words) == len(phrase) and all(
+        if len(words) == len(phrase) and all(
                 word == token.lower_ for word, token in zip(phrase, words, strict=True)):
             best = (len(phrase), value)
     return best
