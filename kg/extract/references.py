@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from kg import iris
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
+from kg.extract.nlp import doc_text
 from kg.registry import Registry
 
 PLURAL_TAGS = {"NNS", "NNPS"}
@@ -142,7 +143,7 @@ def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
             if len(forces) == 1:
                 end = word.idx + len(word)
                 found.append(Mention(iris.entity(forces[0].key), forces[0].type, first.idx, end,
-                                     forces[0].key, doc.text[first.idx:end], reference=True))
+                                     forces[0].key, doc_text(doc)[first.idx:end], reference=True))
     return found
 
 

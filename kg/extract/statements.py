@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.events import ACTORS
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, as_state
-from kg.extract.nlp import sentence_span
+from kg.extract.nlp import doc_text, sentence_span
 from kg.extract.roles import named_entity, own_phrase
 from kg.registry import Registry
 
@@ -47,7 +47,7 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
     """Every statement with a known speaker, in text order, one per quoted or reported span."""
     if registry is not None:  # "Moscow said", "Yerevan later said": the state speaks
         mentions = [as_state(m, registry) for m in mentions]
-    quotations = [m.span(1) for m in QUOTATION.finditer(doc.text)]
+    quotations = [m.span(1) for m in QUOTATION.finditer(doc_text(doc))]
     found: dict[tuple[int, int], StatementMention] = {}
     last_speaker: Mention | None = None
     for token in doc:
@@ -60,7 +60,7 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
             found[statement.words] = statement
             if statement.speaker.type == "Person":
                 last_speaker = statement.speaker
-    for statement in _continued(doc.text, quotations, list(found.values())):
+    for statement in _continued(doc_text(doc), quotations, list(found.values())):
         found[statement.words] = statement
     return sorted(found.values(), key=lambda s: s.words)
 
@@ -111,14 +111,15 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
     # speaker of the quotation that follows it.
     for start, end in quotations if in_sentence or not said else ():
         inside = (start, end) in in_sentence
-        between = verb.doc.text[end:clause_start] if end <= clause_start else ""
+        text = doc_text(verb.doc)
+        between = text[end:clause_start] if end <= clause_start else ""
         # a quotation on the line before is another paragraph's, not this verb's words
         before = (0 <= clause_start - end <= NEAR + 2 and "\n" not in between) or (
             inside and end <= clause_start + NEAR)
         # a quotation after the sentence is its words only when the clause leads into it
         # ("formulated by Pashinyan:"), not after a full stop ("... signaled their readiness.")
         after = (0 <= start - clause_end <= NEAR and (
-            inside or ":" in verb.doc.text[clause_end:start])) or (inside and start >= verb.idx)
+            inside or ":" in text[clause_end:start])) or (inside and start >= verb.idx)
         # '"..., so it was agreed," Peskov said': the parser hangs the quotation on the verb
         carried = inside and not start <= verb.idx < end and any(
             start <= t.idx < end for t in verb.subtree)
