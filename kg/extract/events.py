@@ -98,17 +98,23 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
     # a bare event is kept as the registry event it is, unless its sentence tells it anyway:
     # by another trigger ("launched an offensive": the phrase and its noun) or by its name
     # ("the 44-day war", which the named-events stage cites)
-    found = [event for event in found if not event.bare or (event.known and not any(
-        other.type == event.type and other.sentence == event.sentence and not other.bare
-        for other in found) and not any(
-        m.key == event.known and event.sentence[0] <= m.start < event.sentence[1]
-        for m in mentions))]
+    found = [event for event in found
+             if not event.bare or (event.known and not _told_anyway(event, found, mentions))]
     for index, event in enumerate(found):
         antecedent = _antecedent(event, found, index, containers)
         if antecedent is not None:
             event.roles, event.known = dict(antecedent.roles), antecedent.known
             event.inferred = True
     return found
+
+
+def _told_anyway(event: EventMention, found: Sequence[EventMention],
+                 mentions: Sequence[Mention]) -> bool:
+    """Whether a bare event's sentence tells it by another trigger or by its registry name."""
+    start, end = event.sentence
+    return any(other.type == event.type and other.sentence == event.sentence and not other.bare
+               for other in found) or any(m.key == event.known and start <= m.start < end
+                                          for m in mentions)
 
 
 def ended_before(date: DateMention | None, known: str | None, registry: Registry | None,
@@ -395,13 +401,19 @@ def status_of(token: Token) -> str | None:
     return None
 
 
+@cache
+def _governing_prepositions() -> frozenset[str]:
+    """Prepositions through which a verb governs an event noun (lexicons/status.yaml)."""
+    return frozenset(read_lexicon("status")["planned"]["governing_prepositions"])
+
+
 def _occasion_of_the_past(word: Token) -> bool:
     """Whether an event noun is where or when something past happened: the object of a
     preposition, not one through which a verb governs it ("agreed on the withdrawal"), under
     a verb in the past ("said at a meeting", "was agreed during talks")."""
     if word.pos_ != "NOUN" or word.dep_ != "pobj" or word.head.dep_ != "prep":
         return False
-    if word.head.lower_ in set(read_lexicon("status")["planned"]["governing_prepositions"]):
+    if word.head.lower_ in _governing_prepositions():
         return False
     verb = word.head.head
     auxiliaries = {child.lower_ for child in verb.children if child.dep_ in {"aux", "auxpass"}}
@@ -412,8 +424,8 @@ def _occasion_of_the_past(word: Token) -> bool:
 def _governor(word: Token) -> str:
     """The verb an event word depends on ("agreed to withdraw", "agreed on the withdrawal"; not
     "agreed during a meeting", where the preposition only tells when)."""
-    if word.dep_ == "pobj" and word.head.dep_ == "prep" and word.head.lower_ in set(
-            read_lexicon("status")["planned"]["governing_prepositions"]):
+    if (word.dep_ == "pobj" and word.head.dep_ == "prep"
+            and word.head.lower_ in _governing_prepositions()):
         return word.head.head.lemma_.lower()
     if word.dep_ in {"xcomp", "dobj", "ccomp", "nsubjpass"}:
         return word.head.lemma_.lower()

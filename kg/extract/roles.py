@@ -113,14 +113,19 @@ def named_entity(token: Token, mentions: Sequence[Mention]) -> Mention | None:
             return mention
     own = own_phrase(token)
     if token.lemma_.lower() in _title_words():
-        people = [m for m in mentions if m.type == "Person"
-                  and any(m.start <= t.idx < m.end for t in own)]
+        people = people_in(own, mentions)
         if people:
             return people[-1]
     for mention in mentions:
         if any(mention.start <= t.idx < mention.end for t in own):
             return mention
     return None
+
+
+def people_in(tokens: Sequence[Token], mentions: Sequence[Mention]) -> list[Mention]:
+    """The persons named among the tokens, in text order."""
+    return [m for m in mentions if m.type == "Person"
+            and any(m.start <= t.idx < m.end for t in tokens)]
 
 
 def named_entities(token: Token, mentions: Sequence[Mention]) -> list[Mention]:

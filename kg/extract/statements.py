@@ -19,7 +19,7 @@ from kg.extract.events import ACTORS
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, as_state
 from kg.extract.nlp import doc_text, sentence_span
-from kg.extract.roles import named_entity, own_phrase
+from kg.extract.roles import named_entity, own_phrase, people_in
 from kg.registry import Registry
 
 # Straight or curly double quotes around at least three characters; a quotation may span
@@ -165,8 +165,7 @@ def _speaker(phrase: Token, mentions: Sequence[Mention]) -> Mention | None:
     # "says the director of the Caucasus Institute, Alexander Iskandaryan": the appositive too
     words = [*own_phrase(phrase), *(t for c in phrase.children if c.dep_ == "appos"
                                     for t in c.subtree)]
-    people = [m for m in mentions if m.type == "Person"
-              and any(m.start <= t.idx < m.end for t in words)]
+    people = people_in(words, mentions)
     if people and (named is None or named.type != "Person"):
         return people[-1]
     return named if named is not None and named.type in ACTORS else None
