@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +23,10 @@ from kg import __version__, iris, paths
 from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InvalidGraph, ToolMissing
+from kg.extraction_cache import ExtractionCache, document_key, extraction_fingerprint
 from kg.link.cache import read_cache
 from kg.link.linking import wikidata_triples
-from kg.pipeline import PlannedStage, read_plan, run_document, run_in_workers
+from kg.pipeline import Extraction, PlannedStage, read_plan, run_document, run_in_workers
 from kg.provenance import Triple
 from kg.rdf import write_dataset
 from kg.reconcile import reconcile_events
@@ -71,9 +73,11 @@ def read_sources() -> Sources:
                    read_ontology(), wikidata)
 
 
-def assemble(sources: Sources, progress: Progress | None = None, workers: int = 1) -> Dataset:
+def assemble(sources: Sources, progress: Progress | None = None, workers: int = 1,
+             cache: ExtractionCache | None = None) -> Dataset:
     """The dataset in memory: ontology, registry and one graph per document, unvalidated;
-    documents are extracted in `workers` processes."""
+    documents are extracted in `workers` processes, except those whose extraction the `cache`
+    keeps (and new extractions are added to it)."""
     dataset = Dataset()
     _add(dataset, iris.ONTOLOGY_GRAPH, sources.ontology)
     by_key = {document.key: document for document in sources.corpus}
@@ -84,10 +88,10 @@ def assemble(sources: Sources, progress: Progress | None = None, workers: int = 
     # Documents' graphs are built apart and joined to the dataset at the end: rdflib's memory
     # store answers a pattern inside one named graph by scanning every graph's matches.
     graphs = []
-    for document, triples in run_in_workers(sources.stages, sources.corpus, sources.registry,
-                                            workers):
-        graph = Graph(identifier=iris.document_graph(document.key))
-        for triple in triples:
+    for extraction in _extractions(sources, workers, cache):
+        extraction.log_warnings()
+        graph = Graph(identifier=iris.document_graph(extraction.document.key))
+        for triple in extraction.triples:
             graph.add(triple)
         graphs.append(graph)
         if progress and task is not None:
@@ -96,6 +100,25 @@ def assemble(sources: Sources, progress: Progress | None = None, workers: int = 
     for graph in graphs:
         _add(dataset, graph.identifier, graph)
     return dataset
+
+
+def _extractions(sources: Sources, workers: int, cache: ExtractionCache | None
+                 ) -> Iterator[Extraction]:
+    """Every document's extraction in corpus order: from the cache where it has one, else
+    from the pipeline (which then runs on just the others)."""
+    known = cache.known(sources.corpus) if cache is not None else set()
+    todo = [document for document in sources.corpus if document_key(document) not in known]
+    fresh = run_in_workers(sources.stages, todo, sources.registry, workers)
+    extracted = []
+    for document in sources.corpus:
+        if cache is not None and document_key(document) in known:
+            yield cache.get(document)
+        else:
+            extraction = next(fresh)
+            extracted.append(extraction)
+            yield extraction
+    if cache is not None:
+        cache.record(extracted)
 
 
 def extract_document(document: Document, sources: Sources) -> Graph:
@@ -107,15 +130,28 @@ def extract_document(document: Document, sources: Sources) -> Graph:
 
 
 def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = True,
-          progress: Progress | None = None, workers: int = 1) -> BuildReport:
+          progress: Progress | None = None, workers: int = 1, incremental: bool = True
+          ) -> BuildReport:
     """Build, validate and publish the dataset; raises InvalidGraph and keeps the old build.
 
-    `workers` processes extract the documents (kg/pipeline.py's `run_in_workers`).
+    `workers` processes extract the documents (kg/pipeline.py's `run_in_workers`). With
+    `incremental`, the extractions and SHACL results of earlier builds are reused where
+    nothing they depend on changed (kg/extraction_cache.py, kg/validate/cache.py).
     """
     timings: dict[str, float] = {}
+    reuse: dict[str, dict[str, int]] = {}  # how much each cache spared, for the manifest
     started = time.perf_counter()
     sources = read_sources()
-    dataset = assemble(sources, progress, workers)
+    extractions = (ExtractionCache(paths.extraction_cache(build_dir),
+                                   extraction_fingerprint(sources.stages))
+                   if incremental else None)
+    try:
+        dataset = assemble(sources, progress, workers, extractions)
+    finally:
+        if extractions is not None:
+            extractions.close()
+            reuse["extraction"] = {"extracted": extractions.extracted,
+                                   "reused": extractions.reused}
     timings["pipeline"] = time.perf_counter() - started
 
     releases = build_dir / "releases"
@@ -124,8 +160,8 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
     release = releases / f"{stamp}.partial"
     release.mkdir()
     try:
-        report = _write_and_check(dataset, release, sources, timings, reason, docs,
-                                  paths.validation_cache(build_dir))
+        report = _write_and_check(dataset, release, sources, timings, reuse, reason, docs,
+                                  paths.validation_cache(build_dir) if incremental else None)
     except BaseException:
         shutil.rmtree(release, ignore_errors=True)
         raise
@@ -138,8 +174,8 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
 
 
 def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
-                     timings: dict[str, float], reason: bool, docs: bool, cache_file: Path
-                     ) -> BuildReport:
+                     timings: dict[str, float], reuse: dict[str, dict[str, int]], reason: bool,
+                     docs: bool, cache_file: Path | None) -> BuildReport:
     clock = time.perf_counter()
     trig = release / "dataset.trig"
     write_dataset(dataset, trig, release / "dataset.nq")
@@ -149,11 +185,13 @@ def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
     context = Context.from_parts(sources.ontology, dataset.graph(iris.REGISTRY_GRAPH),
                                  sources.corpus)
     # kept beside the releases: the next build re-validates only the graphs that changed
-    cache = ResultCache(cache_file, context.fingerprint)
+    cache = ResultCache(cache_file, context.fingerprint) if cache_file is not None else None
     try:
         findings = validate_dataset(dataset, context, Locator(trig), reason, cache)
     finally:
-        cache.close()
+        if cache is not None:
+            cache.close()
+            reuse["validation"] = {"validated": cache.validated, "reused": cache.reused}
     timings["validate"] = time.perf_counter() - clock
     if not is_valid(findings):
         raise InvalidGraph(f"the built graph is invalid ({len(findings)} findings); the "
@@ -172,7 +210,7 @@ def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
         "triples": report.triples,
         "timings": {name: round(value, 3) for name, value in timings.items()},
         "warnings": len(findings),
-        "validation": {"validated": cache.validated, "reused": cache.reused},
+        **reuse,
     }
     (release / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return report

@@ -63,19 +63,24 @@ def main() -> None:
 @click.option("--workers", default=lambda: os.cpu_count() or 1, show_default="the cores",
               envvar="KG_BUILD_WORKERS", type=click.IntRange(1),
               help="Processes extracting documents (one for up to 64).")
+@click.option("--incremental/--no-incremental", default=True, show_default=True,
+              help="Reuse the extractions and SHACL results of earlier builds (kept in "
+                   "--build-dir) for the documents and graphs that did not change.")
 @reports_errors
-def build(build_dir: Path, reason: bool, docs: bool, workers: int) -> None:
+def build(build_dir: Path, reason: bool, docs: bool, workers: int, incremental: bool) -> None:
     """Build the graph, validate it and publish it atomically.
 
     Reads corpus/ and registry/, runs the stages of config/pipeline.yaml, writes TriG and
     N-Quads to a new release under build/releases/, validates it (SHACL, terms, HermiT) and only
-    then points build/current at it. Prints the path of the new dataset.
+    then points build/current at it. Prints the path of the new dataset. Documents and graphs
+    unchanged since an earlier build into the same --build-dir are not extracted or validated
+    again (unless --no-incremental); the manifest counts what was reused.
     """
     from kg.build import build as run_build
 
     with Progress(console=stderr, transient=True) as progress:
         report = run_build(build_dir, reason=reason, docs=docs, progress=progress,
-                           workers=workers)
+                           workers=workers, incremental=incremental)
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
     stderr.print(f"built {report.triples} triples in {len(report.graphs)} graphs ({timings})")
     click.echo(report.release / "dataset.trig")

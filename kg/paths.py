@@ -55,3 +55,8 @@ def shape_files(shapes_dir: Path = SHAPES_DIR) -> list[Path]:
 def validation_cache(build_dir: Path = BUILD_DIR) -> Path:
     """SHACL results of graphs already validated, kept beside the builds (kg/validate/cache.py)."""
     return build_dir / "validation-cache.sqlite"
+
+
+def extraction_cache(build_dir: Path = BUILD_DIR) -> Path:
+    """Documents' extractions, kept beside the builds (kg/extraction_cache.py)."""
+    return build_dir / "extraction-cache.sqlite"

@@ -74,15 +74,29 @@ def plan(entries: list[tuple[str, dict[str, Any]]], path: Path | None = None
     return planned
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """One document through the pipeline: the triples for its named graph (the activities
+    that made them included) and the warnings its stages gave about it."""
+
+    document: Document
+    triples: list[Triple]
+    warnings: list[str] = field(default_factory=list)
+
+    def log_warnings(self) -> None:
+        for warning in self.warnings:
+            logger.warning("%s: %s", self.document.path, warning)
+
+
 def run_documents(stages: list[PlannedStage], documents: Sequence[Document],
-                  registry: Registry) -> Iterator[tuple[Document, list[Triple]]]:
-    """Run every stage on each document, BATCH documents at a time; yields each document with
-    the triples for its named graph, activities included."""
+                  registry: Registry) -> Iterator[Extraction]:
+    """Run every stage on each document, BATCH documents at a time; yields each document's
+    extraction (its warnings are the caller's to log)."""
     for first in range(0, len(documents), BATCH):
         batch = documents[first:first + BATCH]
         states = [DocumentState(document, registry, activity=stages[0].stage.activity)
                   for document in batch]
-        triples: list[list[Triple]] = [[] for _ in batch]
+        extractions = [Extraction(document, []) for document in batch]
         for planned in stages:
             stage = planned.stage
             for state in states:
@@ -91,14 +105,13 @@ def run_documents(stages: list[PlannedStage], documents: Sequence[Document],
                 results = stage.run(states, **planned.settings)
             else:
                 results = [stage.run(state, **planned.settings) for state in states]
-            for state, additions, collected in zip(states, results, triples, strict=True):
-                _take(stage, state, additions, collected)
-        yield from zip(batch, triples, strict=True)
+            for state, additions, extraction in zip(states, results, extractions, strict=True):
+                _take(stage, state, additions, extraction)
+        yield from extractions
 
 
 def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
-                   registry: Registry, workers: int
-                   ) -> Iterator[tuple[Document, list[Triple]]]:
+                   registry: Registry, workers: int) -> Iterator[Extraction]:
     """`run_documents` spread over `workers` processes, in document order, in batches of up
     to BATCH documents and at least WORKER_SHARES batches per worker. Workers are forked, so
     they share the plan and registry without copying; a stage's own `processes` setting is 1
@@ -114,7 +127,8 @@ def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_take_plan, initargs=(alone, registry)) as pool:
         for batch, results in zip(batches, pool.imap(_run_batch, batches), strict=True):
-            yield from zip(batch, results, strict=True)
+            for document, (triples, warnings) in zip(batch, results, strict=True):
+                yield Extraction(document, triples, warnings)
 
 
 _plan: tuple[list[PlannedStage], Registry] | None = None  # a worker's plan and registry
@@ -125,31 +139,34 @@ def _take_plan(stages: list[PlannedStage], registry: Registry) -> None:
     _plan = (stages, registry)
 
 
-def _run_batch(documents: Sequence[Document]) -> list[list[Triple]]:
+def _run_batch(documents: Sequence[Document]) -> list[tuple[list[Triple], list[str]]]:
+    """The triples and warnings of each document (the documents themselves are not sent back)."""
     assert _plan is not None, "the worker was started without a plan"
-    return [triples for _, triples in run_documents(_plan[0], documents, _plan[1])]
+    return [(extraction.triples, extraction.warnings)
+            for extraction in run_documents(_plan[0], documents, _plan[1])]
 
 
 def run_document(stages: list[PlannedStage], document: Document, registry: Registry
                  ) -> list[Triple]:
-    """Run every stage on one document; the triples for its named graph."""
-    [(_, triples)] = run_documents(stages, [document], registry)
-    return triples
+    """Run every stage on one document, logging its warnings; the triples for its graph."""
+    [extraction] = run_documents(stages, [document], registry)
+    extraction.log_warnings()
+    return extraction.triples
 
 
 def _take(stage: Stage, state: DocumentState, additions: Additions,
-          triples: list[Triple]) -> None:
-    """Check what a stage returned, hand its values on, log its warnings, keep its triples."""
+          extraction: Extraction) -> None:
+    """Check what a stage returned, hand its values on, keep its warnings and triples."""
     undeclared = set(additions.provided) - stage.provides
     if undeclared:
         raise RuntimeError(f"stage {stage.name!r} provided {sorted(undeclared)} "
                            "without declaring it")
     state.provided.update(additions.provided)
-    for warning in additions.warnings:
-        logger.warning("%s: %s (stage %s)", state.document.path, warning, stage.name)
+    extraction.warnings.extend(f"{warning} (stage {stage.name})"
+                               for warning in additions.warnings)
     if additions.triples:
-        triples += additions.triples
-        triples += activity_triples(stage.activity, stage.label)
+        extraction.triples.extend(additions.triples)
+        extraction.triples.extend(activity_triples(stage.activity, stage.label))
 
 
 def _entry(entry: Any, path: Path) -> tuple[str, dict[str, Any]]:

@@ -87,3 +87,46 @@ def test_build_names_the_bad_corpus_file(tmp_path):
     assert result.returncode == 1
     assert f"{bad}:4: published date 'May 2024' is not an ISO date" in result.stderr
     assert not (tmp_path / "build" / "current").exists()
+
+
+def test_rebuild_extracts_only_what_changed(tmp_path):
+    """A second build into the same build folder takes each unchanged document's extraction
+    from the cache (warnings included) and gives the same graph; an edited document is
+    extracted again, and a changed lexicon, which every extraction depends on, empties it."""
+    home = copy_project(tmp_path / "home")
+    foreign = home / "corpus" / "99_foreign.txt"
+    foreign.write_text("source: unknown\ntitle: Nouvelles\npublisher: unknown\npublished: "
+                       "2024-05-10\n---\nLes gardes-frontières russes quittent l'aéroport de "
+                       "Zvartnots, a annoncé Erevan vendredi.\n", encoding="utf-8")
+    env = {"KG_HOME": str(home), "KG_BUILD_DIR": str(tmp_path / "build")}
+
+    def build() -> tuple[dict, set, str]:
+        result = run_kg("build", "--no-docs", "--no-reason", env=env)
+        assert result.returncode == 0, result.stderr
+        release = Path(result.stdout.strip()).parent
+        dataset = Dataset()
+        dataset.parse(release / "dataset.nq", format="nquads")
+        manifest = json.loads((release / "manifest.json").read_text())
+        return manifest["extraction"], ground(dataset), result.stderr
+
+    first, first_quads, first_log = build()
+    assert first == {"extracted": 6, "reused": 0}
+    again, again_quads, again_log = build()
+    assert again == {"extracted": 0, "reused": 6}
+    assert again_quads == first_quads
+    assert "99_foreign.txt: the text does not read as English" in first_log
+    assert "99_foreign.txt: the text does not read as English" in again_log
+
+    edited = sorted((home / "corpus").glob("0*.txt"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nRussia withdrew its border "
+                      "guards from Gyumri on 3 May 2024.\n", encoding="utf-8")
+    changed, changed_quads, _ = build()
+    assert changed == {"extracted": 1, "reused": 5}
+    graph = iris.document_graph(edited.stem)
+    assert {q for q in changed_quads if q[3] != graph} == {q for q in first_quads if q[3] != graph}
+    assert any("Gyumri" in str(q[2]) for q in changed_quads if q[3] == graph)
+
+    lexicon = home / "lexicons" / "events.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n# a reviewer's note\n",
+                       encoding="utf-8")
+    assert build()[0] == {"extracted": 6, "reused": 0}

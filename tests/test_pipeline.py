@@ -18,9 +18,9 @@ def test_run_in_workers_gives_what_one_process_gives(monkeypatch: pytest.MonkeyP
     stages = read_plan(paths.PIPELINE_FILE)
     monkeypatch.setattr(pipeline, "BATCH", 2)
     monkeypatch.setattr(pipeline, "WORKER_SHARES", 1)
-    alone = {document.key: set(triples)
-             for document, triples in run_documents(stages, corpus, registry)}
-    spread = [(document.key, set(triples))
-              for document, triples in run_in_workers(stages, corpus, registry, workers=2)]
+    alone = {extraction.document.key: set(extraction.triples)
+             for extraction in run_documents(stages, corpus, registry)}
+    spread = [(extraction.document.key, set(extraction.triples))
+              for extraction in run_in_workers(stages, corpus, registry, workers=2)]
     assert [key for key, _ in spread] == [document.key for document in corpus]
     assert dict(spread) == alone and all(alone.values())

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
+from kg.cache import fingerprint as cache_fingerprint
+from kg.cache import open_cache, store_entries
 from kg.provenance import Triple
 
 # What besides the shapes decides a unit's results: the checking code and the libraries it uses.
@@ -56,13 +56,7 @@ class Result:
 def fingerprint(shape_files: Iterable[Path], common: Graph) -> str:
     """A hash of the shapes, the triples every unit is validated with (the class hierarchy),
     the checking code and the versions of pySHACL and rdflib."""
-    digest = hashlib.sha256()
-    for file in [*shape_files, *CHECKERS]:
-        digest.update(file.read_bytes())
-    digest.update(unit_key(common, set()).encode())
-    for library in LIBRARIES:
-        digest.update(f"{library} {version(library)}".encode())
-    return digest.hexdigest()
+    return cache_fingerprint([*shape_files, *CHECKERS], LIBRARIES, [unit_key(common, set())])
 
 
 def unit_key(data: Collection[Triple], focus: set[Node]) -> str:
@@ -93,20 +87,8 @@ class ResultCache:
 
     def __init__(self, path: Path, fingerprint: str) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = sqlite3.connect(path, timeout=60)
-        with self.connection:
-            self.connection.execute(
-                "CREATE TABLE IF NOT EXISTS setting (name TEXT PRIMARY KEY, value TEXT)")
-            self.connection.execute(
-                "CREATE TABLE IF NOT EXISTS unit (key TEXT PRIMARY KEY, results TEXT)")
-            stored = self.connection.execute(
-                "SELECT value FROM setting WHERE name = 'fingerprint'").fetchone()
-            if stored is None or stored[0] != fingerprint:
-                self.connection.execute("DELETE FROM unit")
-                self.connection.execute(
-                    "INSERT OR REPLACE INTO setting VALUES ('fingerprint', ?)", (fingerprint,))
-        self.known = dict(self.connection.execute("SELECT key, results FROM unit"))
+        self.connection = open_cache(path, fingerprint)
+        self.known = dict(self.connection.execute("SELECT key, value FROM entry"))
         self.validated = 0
         self.reused = 0
 
@@ -126,9 +108,7 @@ class ResultCache:
                 new[key] = json.dumps([result.as_json() for result in results])
             else:
                 self.reused += 1
-        with self.connection:
-            self.connection.executemany("INSERT OR REPLACE INTO unit VALUES (?, ?)",
-                                        new.items())
+        store_entries(self.connection, new)
         self.known.update(new)
 
     def close(self) -> None:
