@@ -45,7 +45,8 @@ FLOORS = {  # fact type: (precision, recall)
     "Membership": (0.95, 0.95),
     "PositionHeld": (0.95, 0.95),
     "Agreement": (0.90, 0.85),
-    "Quantity": (0.90, 0.76),
+    # Durations are amounts of time ("the 44-day war", "at least five years"): 0.78 -> 1.00 recall.
+    "Quantity": (0.93, 0.99),
     "all facts": (0.94, 0.85),
     "event status": (0.85, 0.99),  # precision: the share of matched events with the right status
 }

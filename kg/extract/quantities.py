@@ -14,10 +14,12 @@ into ckg:Quantity nodes and ckg:personnel values. A quantity is a number and wha
 - approximate: after an approximator ("some", "about", "more than"), for a magnitude, and for a
   share the percentage only rounds.
 
-Not quantities: dates and durations ("44-day war", "four years", "May 9", "in 2020"; a bare
-year is never an amount), ordinals, numbers inside a name ("France 24"), and numbers in a
-definite phrase, which refers back to things already named ("the two leaders") rather than
-stating an amount.
+A duration is an amount of time ("for three decades", "at least five years"), even inside an
+event's name ("the 44-day war"), and is of what lasted: the noun a hyphenated duration modifies
+("a four-year deployment"). Not quantities: dates ("May 9", "in 2020"; a bare year is never an
+amount; "two years ago", "three days later" say when, not how long), ordinals, numbers inside
+any other name ("France 24"), and numbers in a definite phrase, which refers back to things
+already named ("the two leaders") rather than stating an amount.
 
 What a quantity is of (ckg:quantityOf), the first reading that applies:
 
@@ -55,6 +57,7 @@ from kg.extract.events import FORCES, EventMention
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
 from kg.extract.roles import named_entity
+from kg.registry import EVENT_TYPES
 
 DIGITS = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 # Entity labels of spaCy's NER under which a number is a date or a time of day, not an amount.
@@ -106,6 +109,7 @@ class _Number:
     magnitude: bool = False
     share: bool = False  # a fraction of a whole, in percent
     exact: bool = True
+    in_event_name: bool = False  # "the 44-day war": it may only count the event's time
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ class _Unit:
     personnel: bool
     known: bool
     materiel: bool = False
+    time: bool = False  # a duration: days, years ...
 
 
 @dataclass(frozen=True)
@@ -130,8 +135,8 @@ class _Lexicon:
     percent: _Unit
     percent_signs: frozenset[str]
     percent_nouns: frozenset[tuple[str, ...]]
-    durations: frozenset[str]
     not_units: frozenset[str]
+    date_offsets: frozenset[str]
     triggers: dict[str, str]  # event trigger lemma or "lemma particle" -> event class
 
 
@@ -181,7 +186,7 @@ class _Reader:
         """The number whose first word is doc[index], if one starts there."""
         lexicon = self.lexicon
         token = self.doc[index]
-        if token.ent_type_ == "ORDINAL" or index in self.covering:
+        if token.ent_type_ == "ORDINAL" or not self._may_count(index, index + 1):
             return None
         length, value = _longest(self.doc, index, lexicon.magnitudes)
         if length:
@@ -219,9 +224,16 @@ class _Reader:
         while end < len(self.doc) and self.doc[end].lower_ in lexicon.multipliers:
             value *= lexicon.multipliers[self.doc[end].lower_]
             end += 1
-        if any(i in self.covering for i in range(index, end)):
-            return None  # a number inside a name: "France 24", "the 2020 Artsakh war"
-        return _Number(index, end, value)
+        if not self._may_count(index, end):
+            return None  # a number inside a name: "France 24", "Resolution 2334"
+        return _Number(index, end, value,
+                       in_event_name=any(i in self.covering for i in range(index, end)))
+
+    def _may_count(self, start: int, end: int) -> bool:
+        """Whether doc[start:end] lies outside every name but an event's: the name of an
+        event may state how long it lasted ("the 44-day war")."""
+        return all(self.covering[i].type in EVENT_TYPES
+                   for i in range(start, end) if i in self.covering)
 
     def _digits(self, token: Token) -> Decimal | None:
         if not DIGITS.fullmatch(token.text):
@@ -264,7 +276,8 @@ class _Reader:
                 return None
             counted, head, whole = reading
             found_unit = self._unit(counted, number)
-            if found_unit is None:
+            if found_unit is None or (number.in_event_name and not found_unit.time) or (
+                    found_unit.time and counted.head.lower_ in lexicon.date_offsets):
                 return None
             unit, end_token = found_unit, counted
             if not self._states_amount(number, counted, unit):
@@ -275,6 +288,8 @@ class _Reader:
             value=_canonical(number.value), unit=unit.name, approximate=approximate,
             span=(doc[start].idx, end_token.idx + len(end_token)), personnel=unit.personnel,
             materiel=unit.materiel, magnitude=number.magnitude, known_unit=unit.known)
+        if whole is not None and unit.time:  # "the 44-day war": how long the war lasted
+            return self._lasting(quantity, whole)
         return self._of(quantity, head, counted, whole)
 
     def _counted(self, number: _Number) -> tuple[Token, Token, Token | None] | None:
@@ -305,11 +320,10 @@ class _Reader:
         return noun, noun, None
 
     def _unit(self, noun: Token, number: _Number) -> _Unit | None:
-        """The unit a counted noun gives, or None when it counts time or nothing."""
+        """The unit a counted noun gives, or None when it counts nothing."""
         lexicon = self.lexicon
         lemma = noun.lemma_.lower()
-        if lemma in lexicon.durations or noun.lower_ in lexicon.durations \
-                or lemma in lexicon.not_units:
+        if lemma in lexicon.not_units:
             return None
         words = [noun]
         for token in reversed(self.doc[number.end:noun.i]):
@@ -378,6 +392,15 @@ class _Reader:
                 if entity is not None:
                     return _with(quantity, entity=entity)
         return quantity
+
+    def _lasting(self, quantity: QuantityMention, whole: Token) -> QuantityMention:
+        """A duration of what the noun it modifies names: the events found at that noun
+        ("a four-year deployment"), else the entity it names ("the 44-day war")."""
+        at_whole = tuple(e for e in self.events if e.trigger.i == whole.i)
+        if at_whole:
+            return _with(quantity, events=at_whole)
+        entity, inferred = self._naming(whole)
+        return quantity if entity is None else _with(quantity, entity=entity, inferred=inferred)
 
     def _trigger(self, word: Token) -> str | None:
         """The event class a word would trigger (lexicons/events.yaml), if any."""
@@ -511,7 +534,7 @@ def _longest_ending(doc: Doc, index: int, phrases: frozenset[tuple[str, ...]]) -
 
 
 LEXICON_KEYS = ("numbers", "multipliers", "magnitudes", "fractions", "approximators",
-                "definite", "units", "people_unit", "percent", "durations")
+                "definite", "units", "people_unit", "percent")
 
 
 @cache
@@ -533,7 +556,8 @@ def _lexicon() -> _Lexicon:
         if not isinstance(entry, dict) or not entry.get("nouns"):
             raise ConfigError(f"unit {name!r} needs a list of nouns", path)
         unit = units[str(name)] = _Unit(str(name), bool(entry.get("personnel", False)), True,
-                                        bool(entry.get("materiel", False)))
+                                        bool(entry.get("materiel", False)),
+                                        bool(entry.get("time", False)))
         nouns.update({phrase(noun): unit for noun in entry["nouns"]})
         signs.update({str(sign): unit for sign in entry.get("signs", [])})
     if data["people_unit"] not in units:
@@ -557,6 +581,6 @@ def _lexicon() -> _Lexicon:
         percent=_Unit(str(percent["unit"]), False, True),
         percent_signs=frozenset(str(sign) for sign in percent.get("signs", [])),
         percent_nouns=frozenset(phrase(noun) for noun in percent.get("nouns", [])),
-        durations=frozenset(str(word).lower() for word in data["durations"]),
         not_units=frozenset(str(word).lower() for word in data.get("not_units", [])),
+        date_offsets=frozenset(str(word).lower() for word in data.get("date_offsets", [])),
         triggers=triggers)
