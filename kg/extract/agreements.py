@@ -43,7 +43,9 @@ with the same people and states), joins the nearest such; a reading naming nobod
 to the agreement", "an agreement had been reached to withdraw ...") joins the nearest earlier
 agreement of its kind. What is left needs two actors, an international organization, or a
 registry name to count: "the Kremlin's decision" alone is no agreement. The fullest reading
-(most actors, then provisions, then a kind, then the first) is the one quoted as evidence.
+(most actors, then provisions, then a kind, then the first) is the one quoted as evidence. An
+agreement told without its name is the registry agreement of the same parties and date, when
+the registry knows just one (its curated `roles: {party: [...]}` and `date`).
 """
 
 from __future__ import annotations
@@ -119,8 +121,8 @@ class AgreementMention:
 class Agreement:
     """An agreement as one document states it: its readings merged, `span` quoting the fullest.
 
-    `key` is the registry agreement the text names, if any; `kind` the class of its nearest
-    provision. `inferred` is true when some actor was not named where the quoted reading names
+    `key` is the registry agreement the text names, if any, `known` the one it describes
+    without naming it (`_known_agreement`); `kind` the class of its nearest provision. `inferred` is true when some actor was not named where the quoted reading names
     them.
     """
 
@@ -133,6 +135,7 @@ class Agreement:
     date: DateMention | None
     span: tuple[int, int]
     inferred: bool
+    known: str | None = None  # the registry agreement the text describes without its name
 
 
 @dataclass(frozen=True)
@@ -526,8 +529,26 @@ def _agreement(group: list[AgreementMention], registry: Registry) -> Agreement |
              for date in (r.date, *(m.date for m in r.meetings)) if date is not None]
     kind = best.kind or min(_kinds(group), default=None)
     meetings = [m for reading in group for m in reading.meetings]
+    date = dates[0] if dates else None
+    known = None if key is not None else _known_agreement(list(parties.values()), date,
+                                                           registry)
     return Agreement(key, list(parties.values()), list(agreed_by.values()), kind, provides,
-                     meetings, dates[0] if dates else None, best.sentence, inferred)
+                     meetings, date, best.sentence, inferred, known)
+
+
+def _known_agreement(parties: Sequence[Mention], date: DateMention | None, registry: Registry
+                     ) -> str | None:
+    """The one registry agreement with just these parties (two or more) whose date, where
+    both give one, overlaps the text's: "an agreement between Moscow and Baku" is the
+    registry's Russia-Azerbaijan agreement when the registry knows only one."""
+    keys = {m.key for m in parties}
+    if None in keys or len(keys) < 2:
+        return None
+    fitting = [entity.key for entity in registry if entity.type == "Agreement"
+               and set(entity.roles.get("party", ())) == keys
+               and not (date and entity.date and (date.latest < entity.date[0]
+                                                  or entity.date[1] < date.earliest))]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 @cache

@@ -73,6 +73,9 @@ def agreement_triples(agreement: Agreement, state: DocumentState) -> list[Triple
     triples += [(node, CKG.agreedBy, m.node) for m in agreement.agreed_by]
     triples += [(node, CKG.reachedAt, event_node(m)) for m in agreement.meetings]
     triples += [(node, CKG.provides, event_node(e)) for e in agreement.provides]
+    if agreement.known is not None:  # the registry agreement it is, described, not named
+        triples.append((iris.document(state.document.key), CKG.mentions,
+                        iris.entity(agreement.known)))
     if agreement.date is not None:
         triples += date_triples(node, agreement.date)
     triples += evidence_triples(state.document, *agreement.span, node, state.activity,
