@@ -122,8 +122,8 @@ class Agreement:
     """An agreement as one document states it: its readings merged, `span` quoting the fullest.
 
     `key` is the registry agreement the text names, if any, `known` the one it describes
-    without naming it (`_known_agreement`); `kind` the class of its nearest provision. `inferred` is true when some actor was not named where the quoted reading names
-    them.
+    without naming it (`_known_agreement`); `kind` the class of its nearest provision.
+    `inferred` is true when some actor was not named where the quoted reading names them.
     """
 
     key: str | None

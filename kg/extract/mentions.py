@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from rdflib import URIRef
 from spacy.tokens import Doc, Span, Token
 
 from kg import iris, paths
 from kg.errors import ConfigError
+from kg.extract.lexicons import read_lexicon
 from kg.extract.nlp import name_matcher
 from kg.registry import Registry
 
@@ -25,6 +27,9 @@ NAMES_ONLY = {"Person", "NewsOrganization"}
 ORGANIZATIONS = {"Organization", "InternationalOrganization", "Alliance", "EconomicUnion"}
 # A leading article is not part of a new entity's name ("the Ministries of Defense").
 ARTICLES = {"the", "a", "an"}
+# Where a city stands for its state's government: subject, passive subject, possessor
+# ("Paris and Washington have signaled", "Moscow's CSTO"), or the object of a `by` agent.
+ACTING = {"nsubj", "nsubjpass", "poss"}
 
 
 @dataclass(frozen=True)
@@ -52,14 +57,15 @@ def find_mentions(doc: Doc, registry: Registry) -> list[Mention]:
     """Every entity mention in the parsed body, registry ones and new ones, in text order.
 
     A name the ruler missed whose slug is a registry key ("KREMLIN", "the Kremlin's") is
-    that registry entity: the key was made from the same name.
+    that registry entity: the key was made from the same name. A name that is only an office
+    title, after demonyms or not ("Kazakh President"), names no entity of its own.
     """
     mentions = []
     for span in doc.ents:
         key = span.ent_id_ or None
         if key is None and span.label_ in NER_CLASSES and not _in_heading(span):
             name = _name(span)
-            if not name:
+            if not name or _office(name):
                 continue
             known = registry.entities.get(iris.slug(name))
             if known is None:
@@ -97,6 +103,50 @@ def nested_mentions(doc: Doc, mentions: Sequence[Mention], registry: Registry
                 nested.append(Mention(iris.entity(key), registry.entities[key].type,
                                       words.start_char, words.end_char, key, words.text))
     return nested
+
+
+def meant_states(doc: Doc, mentions: Sequence[Mention], registry: Registry) -> list[Mention]:
+    """States a document speaks of without their names, at the characters that mean them: the
+    states a named border separates ("the Armenian-Iranian border": Iran), and a city's state
+    where the city acts for it ("Paris and Washington have signaled their readiness")."""
+    meant = []
+    for mention in mentions:
+        if mention.key is None or mention.reference:
+            continue
+        entity = registry.entities[mention.key]
+        meant += [replace(mention, node=iris.entity(state), type="State", key=state,
+                          name=registry.entities[state].label)
+                  for state in entity.border_of if state in registry.entities]
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None and entity.type == "Settlement" and _acting(span.root):
+            meant.append(as_state(mention, registry))
+    return meant
+
+
+def _acting(word: Token) -> bool:
+    """Whether a name (or the first of coordinated names) is its clause's actor."""
+    while word.dep_ == "conj" and word.head is not word:
+        word = word.head
+    return word.dep_ in ACTING or (word.dep_ == "pobj" and word.head.dep_ == "agent")
+
+
+def _office(name: str) -> bool:
+    """Whether a name is an office title of lexicons/positions.yaml after its demonyms."""
+    words = name.split()
+    while words and words[0] in _demonyms():
+        words = words[1:]
+    return " ".join(words).lower() in _titles()
+
+
+@cache
+def _titles() -> frozenset[str]:
+    return frozenset(spelling for spellings in read_lexicon("positions")["titles"].values()
+                     for spelling in spellings)
+
+
+@cache
+def _demonyms() -> frozenset[str]:
+    return frozenset(read_lexicon("positions")["demonyms"])
 
 
 def _name(span: Span) -> str:
