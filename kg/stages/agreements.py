@@ -16,7 +16,10 @@ deployment) are two nodes.
 The registry's own agreement entries (ckr:<key>, with curated quotes) stay apart from the
 extracted nodes, as the registry's named events stay apart from the events stage's: writing
 document facts on ckr:<key> fails validation, since a document graph is checked with the
-registry entries it names but not with their curated Evidence nodes (kg/validate's units).
+registry entries it names but not with their curated Evidence nodes (kg/validate's units). An
+agreement the text describes without its name ("an agreement between Moscow and Baku") that is a
+registry agreement by its parties and date is recorded as mentioned by the document, as a
+described registry event is.
 
 Confidence of an agreement's evidence (what the number means): 0.9 when the quoted sentence
 names every party and signatory in the cue's own grammar (its subject or `by` agent, "between
