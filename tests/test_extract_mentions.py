@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from kg import iris, paths
 from kg.corpus import Document
-from kg.extract.mentions import find_mentions, meant_states, nested_mentions
+from kg.extract.mentions import find_mentions, meant_states, nested_mentions, shared_names
 from kg.extract.nlp import language_for
 from kg.pipeline import read_plan, run_document
 from kg.vocab import CKG, CKR
@@ -72,3 +72,19 @@ def test_document_mentions_what_its_facts_name_without_a_name(registry):
     assert {"kazakhstan", "armenia-turkey-border", "border-guard-withdrawal-agreement-2024"
             } <= mentioned
     assert "kazakh-president" not in mentioned
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a plural name the NER cut before its owners: each owner's registry organization, by
+    # "<name> of <state>" (a variant) or "<demonym> <name>" (Russian Ministry of Defense)
+    ("The Ministries of Defense of Azerbaijan and Russia are taking appropriate measures to "
+     "implement the decision.",
+     ["ministry-of-defence-of-azerbaijan", "ministry-of-defence-of-russia"]),
+    # an owner whose organization the registry lacks: nothing is shared out
+    ("The Ministries of Defense of Kazakhstan and Russia are taking appropriate measures to "
+     "implement the decision.", []),
+])
+def test_shared_names_are_a_plural_name_shared_out_among_its_owners(text, expected, registry):
+    doc = language_for(registry)(text)
+    shared = shared_names(doc, find_mentions(doc, registry), registry)
+    assert sorted(m.key for m in shared) == expected

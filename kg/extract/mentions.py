@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from rdflib import URIRef
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Span, Token
 
 from kg import iris, paths
 from kg.errors import ConfigError
 from kg.extract.lexicons import read_lexicon
-from kg.extract.nlp import name_matcher
-from kg.registry import Registry
+from kg.extract.nlp import language_for, name_matcher
+from kg.registry import Entity, Registry
 
 # spaCy's OntoNotes labels that name things of our classes; NORP, DATE, CARDINAL ... do not.
 NER_CLASSES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
@@ -30,6 +31,9 @@ ARTICLES = {"the", "a", "an"}
 # Where a city stands for its state's government: subject, passive subject, possessor
 # ("Paris and Washington have signaled", "Moscow's CSTO"), or the object of a `by` agent.
 ACTING = {"nsubj", "nsubjpass", "poss"}
+PLURAL = {"NNS", "NNPS"}
+# What a plural name shared among states' names can be ("the Ministries of Defense of X and Y").
+SHARED_CLASSES = frozenset({"Organization", "MilitaryForce", "BorderGuardForce"})
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,66 @@ def meant_states(doc: Doc, mentions: Sequence[Mention], registry: Registry) -> l
         if span is not None and entity.type == "Settlement" and _acting(span.root):
             meant.append(as_state(mention, registry))
     return meant
+
+
+def shared_names(doc: Doc, mentions: Sequence[Mention], registry: Registry
+                 ) -> list[Mention]:
+    """Registry organizations a plural name shares out among the states after it: "the
+    Ministries of Defense of Azerbaijan and Russia" names the Ministry of Defense of each,
+    where the registry knows it as "<name> of <state>" or "<demonym> <name>". The NER cuts
+    such a name before its owners ("The Ministries of Defense of"); the new entity it made is
+    no entity of its own once every owner's organization is known."""
+    owners = {m.start: m for m in mentions if m.type == "State" and m.key}
+    lemmatizer = language_for(registry).get_pipe("lemmatizer")
+    shared = []
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end)
+        if mention.linked or span is None or span[-1].lower_ != "of" or not any(
+                t.tag_ in PLURAL for t in span):
+            continue
+        words = [t for t in span[:-1] if t.lower_ not in ARTICLES]
+        name = " ".join(_singular(t, lemmatizer) if t.tag_ in PLURAL else t.text
+                        for t in words)
+        found = [_owned(name, owner, registry) for owner in _coordinated(doc, span.end, owners)]
+        if len(found) >= 2 and all(found):
+            shared += [replace(mention, node=iris.entity(entity.key), type=entity.type,
+                               key=entity.key, name=entity.label)
+                       for entity in found if entity is not None]
+    return shared
+
+
+def _coordinated(doc: Doc, index: int, owners: dict[int, Mention]) -> list[Mention]:
+    """The state names from token `index` on, joined by commas and "and"."""
+    found = []
+    while index < len(doc):
+        token = doc[index]
+        if token.idx in owners:
+            found.append(owners[token.idx])
+            index = doc.char_span(token.idx, owners[token.idx].end,
+                                  alignment_mode="expand").end
+        elif token.lower_ in {",", "and"} and found:
+            index += 1
+        else:
+            break
+    return found
+
+
+def _owned(name: str, owner: Mention, registry: Registry) -> Entity | None:
+    """The registry organization called `name` of the owner's state, either way round."""
+    state = registry.entities[str(owner.key)]
+    spellings = [f"{name} of {label}" for label in state.names]
+    spellings += [f"{demonym} {name}" for demonym, key in
+                  read_lexicon("positions")["demonyms"].items() if key == state.key]
+    return next((entity for spelling in spellings
+                 if (entity := registry.find(spelling, SHARED_CLASSES)) is not None), None)
+
+
+def _singular(token: Token, lemmatizer: Lemmatizer) -> str:
+    """A plural noun in the singular, capitalised as it was ("Ministries": "Ministry"); the
+    parser leaves a capitalised plural (NNPS) as it is."""
+    word = Doc(token.vocab, words=[token.lower_], pos=["NOUN"])[0]
+    lemma = lemmatizer.rule_lemmatize(word)[0]
+    return lemma.capitalize() if token.text[:1].isupper() else lemma
 
 
 def _acting(word: Token) -> bool:
