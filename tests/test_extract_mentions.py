@@ -88,3 +88,15 @@ def test_shared_names_are_a_plural_name_shared_out_among_its_owners(text, expect
     doc = language_for(registry)(text)
     shared = shared_names(doc, find_mentions(doc, registry), registry)
     assert sorted(m.key for m in shared) == expected
+
+
+def test_find_mentions_no_new_names_on_a_headline_line(registry):
+    """The parser runs the headline into the caption under it; its capitalised words are
+    still no names."""
+    text = ("Russia to Withdraw Peacekeepers From Armenia Amid Steadily Fraying Ties\n"
+            "Armenian soldiers patrol near a demarcation line outside Askeran on Nov. 21, 2020, "
+            "as Armenia and Azerbaijan agreed to a Russian-brokered cease-fire on Nov. 9.")
+    doc = language_for(registry)(text)
+    headline = text.index("\n")
+    assert not [m.name for m in find_mentions(doc, registry)
+                if not m.linked and m.start < headline]

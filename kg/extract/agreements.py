@@ -50,7 +50,6 @@ the registry knows just one (its curated `roles: {party: [...]}` and `date`).
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -64,7 +63,7 @@ from kg.extract.dates import DateMention
 from kg.extract.events import ORGANIZATIONS, EventMention, date_in_clause
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, as_state, demonym_mention
-from kg.extract.nlp import doc_text, sentence_span
+from kg.extract.nlp import in_heading, sentence_span
 from kg.extract.positions import PositionMention
 from kg.extract.roles import named_entities
 from kg.registry import Registry
@@ -74,11 +73,6 @@ PARTIES = frozenset({"State", "Organization"}) | ORGANIZATIONS
 # Whose offices make their holder act for them: "Russian President", "CSTO Secretary General".
 OFFICE_OWNERS = frozenset({"State"}) | ORGANIZATIONS
 CITIES = frozenset({"Settlement"})
-# A line whose longer words are mostly capitalised is a headline or a section title: the gold
-# standard does not count headlines repeated in the body, and they lack the words for roles.
-HEADING_SHARE = 0.6
-HEADING_WORDS = 3
-SENTENCE_ENDS = (".", "!", "?", "\u201d", '"', ")", ":")
 # How a noun attaches to the verb concluding it: object, passive subject, "agree to/on it".
 GOVERNED = {"dobj", "nsubjpass", "nsubj"}
 GOVERNING_PREPOSITIONS = {"to", "on", "upon"}
@@ -319,7 +313,7 @@ def _cues(doc: Doc, mentions: Sequence[Mention]) -> list[tuple[Token, str | None
     verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() in lexicon.verbs
              and t.i not in governors]
     cues = sorted(nouns + verbs, key=lambda t: t.i)
-    return [(t, named.get(t.i)) for t in cues if not _in_heading(t)]
+    return [(t, named.get(t.i)) for t in cues if not in_heading(t)]
 
 
 def _noun_cue(token: Token, lexicon: _Lexicon) -> bool:
@@ -392,18 +386,6 @@ def _hyphenated(token: Token) -> str:
         text = f"{doc[index - 2].lower_}-{text}"
         index -= 2
     return text
-
-
-def _in_heading(token: Token) -> bool:
-    """Whether the token's line reads as a headline: no closing punctuation, and its longer
-    words mostly capitalised."""
-    text = doc_text(token.doc)
-    start = text.rfind("\n", 0, token.idx) + 1
-    end = text.find("\n", token.idx)
-    line = text[start:end if end >= 0 else len(text)].strip()
-    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
-    return (not line.endswith(SENTENCE_ENDS) and len(words) >= HEADING_WORDS
-            and sum(w[0].isupper() for w in words) / len(words) > HEADING_SHARE)
 
 
 def _assign(readings: list[AgreementMention], events: Sequence[EventMention]) -> None:

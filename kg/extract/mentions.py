@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from kg import iris, paths
 from kg.errors import ConfigError
 from kg.extract.lexicons import read_lexicon
-from kg.extract.nlp import language_for, name_matcher
+from kg.extract.nlp import HEADING_SHARE, HEADING_WORDS, in_heading, language_for, name_matcher
 from kg.registry import Entity, Registry
 
 # spaCy's OntoNotes labels that name things of our classes; NORP, DATE, CARDINAL ... do not.
@@ -222,9 +222,12 @@ def _name(span: Span) -> str:
 
 
 def _in_heading(span: Span) -> bool:
-    """Headlines capitalise every word, which the NER takes for names: skip new names there."""
+    """Headlines capitalise every word, which the NER takes for names: skip new names there,
+    on a headline's line or in a sentence reading as one (the parser runs a headline into the
+    next line's sentence, and a sentence of titles and names into a headline's shape)."""
     words = [t for t in span.sent if t.is_alpha and len(t) > 3]
-    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) / len(words) > 0.6
+    return in_heading(span[0]) or (len(words) >= HEADING_WORDS and sum(
+        t.text[0].isupper() for t in words) / len(words) > HEADING_SHARE)
 
 
 def demonym_mention(token: Token, key: str, registry: Registry) -> Mention:
