@@ -76,7 +76,8 @@ def test_document_mentions_what_its_facts_name_without_a_name(registry):
 
 @pytest.mark.parametrize(("text", "expected"), [
     # a plural name the NER cut before its owners: each owner's registry organization, by
-    # "<name> of <state>" (a variant) or "<demonym> <name>" (Russian Ministry of Defense)
+    # "<name> of <state>" in either spelling (Ministry of Defence of Azerbaijan) or
+    # "<demonym> <name>" (Russian Ministry of Defense)
     ("The Ministries of Defense of Azerbaijan and Russia are taking appropriate measures to "
      "implement the decision.",
      ["ministry-of-defence-of-azerbaijan", "ministry-of-defence-of-russia"]),

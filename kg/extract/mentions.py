@@ -170,13 +170,20 @@ def _coordinated(doc: Doc, index: int, owners: dict[int, Mention]) -> list[Menti
 
 
 def _owned(name: str, owner: Mention, registry: Registry) -> Entity | None:
-    """The registry organization called `name` of the owner's state, either way round."""
+    """The registry organization called `name` of the owner's state, either way round, in
+    American or British spelling (lexicons/spellings.yaml)."""
     state = registry.entities[str(owner.key)]
-    spellings = [f"{name} of {label}" for label in state.names]
-    spellings += [f"{demonym} {name}" for demonym, key in
-                  read_lexicon("positions")["demonyms"].items() if key == state.key]
-    return next((entity for spelling in spellings
-                 if (entity := registry.find(spelling, SHARED_CLASSES)) is not None), None)
+    wanted = {_british(f"{name} of {label}") for label in state.names}
+    wanted |= {_british(f"{demonym} {name}") for demonym, key in
+               read_lexicon("positions")["demonyms"].items() if key == state.key}
+    return next((entity for entity in registry if entity.type in SHARED_CLASSES
+                 and any(_british(known) in wanted for known in entity.names)), None)
+
+
+def _british(name: str) -> str:
+    """A name in lowercase British spelling, to compare names spelled either way."""
+    spellings = read_lexicon("spellings")["american_british"]
+    return " ".join(spellings.get(word, word) for word in name.casefold().split())
 
 
 def _singular(token: Token, lemmatizer: Lemmatizer) -> str:
