@@ -25,9 +25,10 @@ KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 FIELDS = ("type", "label", "variants", "wikidata", "located_in", "force_of", "border_of",
           "country", "description", "roles", "date", "evidence")
-# An event's curated roles (what its curated quotes state) and its date, which is only used to
-# recognise the event where a document describes it without its name (kg/extract/events.py).
-ROLES = ("agent", "participant", "force", "location", "affected")
+# An event's or agreement's curated roles (what its curated quotes state) and its date, which
+# are only used to recognise it where a document describes it without its name
+# (kg/extract/events.py, kg/extract/agreements.py); an agreement's role is its party.
+ROLES = ("agent", "participant", "force", "location", "affected", "party")
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # The classes an entry may have; the events among them need curated evidence.
 EVENT_TYPES = frozenset({"Event", "Deployment", "Withdrawal", "Reinforcement", "Meeting",
@@ -168,8 +169,9 @@ def _read_entity(key_node: yaml.Node, value_node: yaml.Node, path: Path) -> Enti
                             path, lines["wikidata"])
     evidence = tuple(_read_quotes(data.get("evidence") or [], key, path,
                                   _sequence_lines(value_node, "evidence")))
-    if ("roles" in data or "date" in data) and data["type"] not in EVENT_TYPES:
-        raise RegistryError(f"{key!r} is a {data['type']}: only events have roles and a date",
+    if ("roles" in data or "date" in data) and data["type"] not in EVENT_TYPES | {"Agreement"}:
+        raise RegistryError(f"{key!r} is a {data['type']}: only events and agreements have "
+                            "roles and a date",
                             path, lines.get("roles", lines.get("date")))
     entity = Entity(
         key=key, type=data["type"], label=data["label"].strip(), line=line,

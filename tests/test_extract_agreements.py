@@ -397,3 +397,22 @@ def _event_key(graph: Graph, event: URIRef) -> tuple[str, str | None]:
     location = graph.value(event, CKG.location)
     return (str(graph.value(event, RDF.type)).rsplit("#", 1)[1],
             str(location).rsplit("/", 1)[1] if location is not None else None)
+
+
+@pytest.mark.parametrize(("text", "published", "known"), [
+    # the registry knows one Armenia-Russia agreement, of May 2024
+    ("Armenia and Russia agreed on May 9 to withdraw Russian border guards from Syunik "
+     "Province.", dt.date(2024, 5, 10), "border-guard-withdrawal-agreement-2024"),
+    ("The withdrawal was based on an agreement between Moscow and Baku.", dt.date(2024, 5, 10),
+     "peacekeeper-withdrawal-agreement-2024"),
+    # its date is not the registry agreement's: another agreement of the same parties
+    ("Armenia and Russia agreed on May 9 to withdraw Russian border guards from Syunik "
+     "Province.", dt.date(2019, 5, 10), None),
+    # a registry agreement named by its name is `key`, not `known`
+    ("Armenia and Azerbaijan agreed to a Russian-brokered cease-fire on Nov. 9.",
+     dt.date(2020, 11, 20), None),
+])
+def test_find_agreements_known_is_the_registry_agreement_of_its_parties_and_date(
+        text: str, published: dt.date, known: str | None, registry: Registry) -> None:
+    [agreement] = extract(text, registry, published)
+    assert agreement.known == known

@@ -43,12 +43,13 @@ with the same people and states), joins the nearest such; a reading naming nobod
 to the agreement", "an agreement had been reached to withdraw ...") joins the nearest earlier
 agreement of its kind. What is left needs two actors, an international organization, or a
 registry name to count: "the Kremlin's decision" alone is no agreement. The fullest reading
-(most actors, then provisions, then a kind, then the first) is the one quoted as evidence.
+(most actors, then provisions, then a kind, then the first) is the one quoted as evidence. An
+agreement told without its name is the registry agreement of the same parties and date, when
+the registry knows just one (its curated `roles: {party: [...]}` and `date`).
 """
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ from kg.extract.dates import DateMention
 from kg.extract.events import ORGANIZATIONS, EventMention, date_in_clause
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, as_state, demonym_mention
-from kg.extract.nlp import doc_text, sentence_span
+from kg.extract.nlp import in_heading, sentence_span
 from kg.extract.positions import PositionMention
 from kg.extract.roles import named_entities
 from kg.registry import Registry
@@ -72,11 +73,6 @@ PARTIES = frozenset({"State", "Organization"}) | ORGANIZATIONS
 # Whose offices make their holder act for them: "Russian President", "CSTO Secretary General".
 OFFICE_OWNERS = frozenset({"State"}) | ORGANIZATIONS
 CITIES = frozenset({"Settlement"})
-# A line whose longer words are mostly capitalised is a headline or a section title: the gold
-# standard does not count headlines repeated in the body, and they lack the words for roles.
-HEADING_SHARE = 0.6
-HEADING_WORDS = 3
-SENTENCE_ENDS = (".", "!", "?", "\u201d", '"', ")", ":")
 # How a noun attaches to the verb concluding it: object, passive subject, "agree to/on it".
 GOVERNED = {"dobj", "nsubjpass", "nsubj"}
 GOVERNING_PREPOSITIONS = {"to", "on", "upon"}
@@ -119,9 +115,9 @@ class AgreementMention:
 class Agreement:
     """An agreement as one document states it: its readings merged, `span` quoting the fullest.
 
-    `key` is the registry agreement the text names, if any; `kind` the class of its nearest
-    provision. `inferred` is true when some actor was not named where the quoted reading names
-    them.
+    `key` is the registry agreement the text names, if any, `known` the one it describes
+    without naming it (`_known_agreement`); `kind` the class of its nearest provision.
+    `inferred` is true when some actor was not named where the quoted reading names them.
     """
 
     key: str | None
@@ -133,6 +129,7 @@ class Agreement:
     date: DateMention | None
     span: tuple[int, int]
     inferred: bool
+    known: str | None = None  # the registry agreement the text describes without its name
 
 
 @dataclass(frozen=True)
@@ -316,7 +313,7 @@ def _cues(doc: Doc, mentions: Sequence[Mention]) -> list[tuple[Token, str | None
     verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() in lexicon.verbs
              and t.i not in governors]
     cues = sorted(nouns + verbs, key=lambda t: t.i)
-    return [(t, named.get(t.i)) for t in cues if not _in_heading(t)]
+    return [(t, named.get(t.i)) for t in cues if not in_heading(t)]
 
 
 def _noun_cue(token: Token, lexicon: _Lexicon) -> bool:
@@ -389,18 +386,6 @@ def _hyphenated(token: Token) -> str:
         text = f"{doc[index - 2].lower_}-{text}"
         index -= 2
     return text
-
-
-def _in_heading(token: Token) -> bool:
-    """Whether the token's line reads as a headline: no closing punctuation, and its longer
-    words mostly capitalised."""
-    text = doc_text(token.doc)
-    start = text.rfind("\n", 0, token.idx) + 1
-    end = text.find("\n", token.idx)
-    line = text[start:end if end >= 0 else len(text)].strip()
-    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
-    return (not line.endswith(SENTENCE_ENDS) and len(words) >= HEADING_WORDS
-            and sum(w[0].isupper() for w in words) / len(words) > HEADING_SHARE)
 
 
 def _assign(readings: list[AgreementMention], events: Sequence[EventMention]) -> None:
@@ -526,8 +511,26 @@ def _agreement(group: list[AgreementMention], registry: Registry) -> Agreement |
              for date in (r.date, *(m.date for m in r.meetings)) if date is not None]
     kind = best.kind or min(_kinds(group), default=None)
     meetings = [m for reading in group for m in reading.meetings]
+    date = dates[0] if dates else None
+    known = None if key is not None else _known_agreement(list(parties.values()), date,
+                                                           registry)
     return Agreement(key, list(parties.values()), list(agreed_by.values()), kind, provides,
-                     meetings, dates[0] if dates else None, best.sentence, inferred)
+                     meetings, date, best.sentence, inferred, known)
+
+
+def _known_agreement(parties: Sequence[Mention], date: DateMention | None, registry: Registry
+                     ) -> str | None:
+    """The one registry agreement with just these parties (two or more) whose date, where
+    both give one, overlaps the text's: "an agreement between Moscow and Baku" is the
+    registry's Russia-Azerbaijan agreement when the registry knows only one."""
+    keys = {m.key for m in parties}
+    if None in keys or len(keys) < 2:
+        return None
+    fitting = [entity.key for entity in registry if entity.type == "Agreement"
+               and set(entity.roles.get("party", ())) == keys
+               and not (date and entity.date and (date.latest < entity.date[0]
+                                                  or entity.date[1] < date.earliest))]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 @cache

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from rdflib import URIRef
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Span, Token
 
 from kg import iris, paths
 from kg.errors import ConfigError
-from kg.extract.nlp import name_matcher
-from kg.registry import Registry
+from kg.extract.lexicons import read_lexicon
+from kg.extract.nlp import HEADING_SHARE, HEADING_WORDS, in_heading, language_for, name_matcher
+from kg.registry import Entity, Registry
 
 # spaCy's OntoNotes labels that name things of our classes; NORP, DATE, CARDINAL ... do not.
 NER_CLASSES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
@@ -25,6 +28,12 @@ NAMES_ONLY = {"Person", "NewsOrganization"}
 ORGANIZATIONS = {"Organization", "InternationalOrganization", "Alliance", "EconomicUnion"}
 # A leading article is not part of a new entity's name ("the Ministries of Defense").
 ARTICLES = {"the", "a", "an"}
+# Where a city stands for its state's government: subject, passive subject, possessor
+# ("Paris and Washington have signaled", "Moscow's CSTO"), or the object of a `by` agent.
+ACTING = {"nsubj", "nsubjpass", "poss"}
+PLURAL = {"NNS", "NNPS"}
+# What a plural name shared among states' names can be ("the Ministries of Defense of X and Y").
+SHARED_CLASSES = frozenset({"Organization", "MilitaryForce", "BorderGuardForce"})
 
 
 @dataclass(frozen=True)
@@ -52,14 +61,15 @@ def find_mentions(doc: Doc, registry: Registry) -> list[Mention]:
     """Every entity mention in the parsed body, registry ones and new ones, in text order.
 
     A name the ruler missed whose slug is a registry key ("KREMLIN", "the Kremlin's") is
-    that registry entity: the key was made from the same name.
+    that registry entity: the key was made from the same name. A name that is only an office
+    title, after demonyms or not ("Kazakh President"), names no entity of its own.
     """
     mentions = []
     for span in doc.ents:
         key = span.ent_id_ or None
         if key is None and span.label_ in NER_CLASSES and not _in_heading(span):
             name = _name(span)
-            if not name:
+            if not name or _office(name):
                 continue
             known = registry.entities.get(iris.slug(name))
             if known is None:
@@ -99,6 +109,117 @@ def nested_mentions(doc: Doc, mentions: Sequence[Mention], registry: Registry
     return nested
 
 
+def meant_states(doc: Doc, mentions: Sequence[Mention], registry: Registry) -> list[Mention]:
+    """States a document speaks of without their names, at the characters that mean them: the
+    states a named border separates ("the Armenian-Iranian border": Iran), and a city's state
+    where the city acts for it ("Paris and Washington have signaled their readiness")."""
+    meant = []
+    for mention in mentions:
+        if mention.key is None or mention.reference:
+            continue
+        entity = registry.entities[mention.key]
+        meant += [replace(mention, node=iris.entity(state), type="State", key=state,
+                          name=registry.entities[state].label)
+                  for state in entity.border_of if state in registry.entities]
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None and entity.type == "Settlement" and _acting(span.root):
+            meant.append(as_state(mention, registry))
+    return meant
+
+
+def shared_names(doc: Doc, mentions: Sequence[Mention], registry: Registry
+                 ) -> list[Mention]:
+    """Registry organizations a plural name shares out among the states after it: "the
+    Ministries of Defense of Azerbaijan and Russia" names the Ministry of Defense of each,
+    where the registry knows it as "<name> of <state>" or "<demonym> <name>". The NER cuts
+    such a name before its owners ("The Ministries of Defense of"); the new entity it made is
+    no entity of its own once every owner's organization is known."""
+    owners = {m.start: m for m in mentions if m.type == "State" and m.key}
+    lemmatizer = language_for(registry).get_pipe("lemmatizer")
+    shared = []
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end)
+        if mention.linked or span is None or span[-1].lower_ != "of" or not any(
+                t.tag_ in PLURAL for t in span):
+            continue
+        words = [t for t in span[:-1] if t.lower_ not in ARTICLES]
+        name = " ".join(_singular(t, lemmatizer) if t.tag_ in PLURAL else t.text
+                        for t in words)
+        found = [_owned(name, owner, registry) for owner in _coordinated(doc, span.end, owners)]
+        if len(found) >= 2 and all(found):
+            shared += [replace(mention, node=iris.entity(entity.key), type=entity.type,
+                               key=entity.key, name=entity.label)
+                       for entity in found if entity is not None]
+    return shared
+
+
+def _coordinated(doc: Doc, index: int, owners: dict[int, Mention]) -> list[Mention]:
+    """The state names from token `index` on, joined by commas and "and"."""
+    found = []
+    while index < len(doc):
+        token = doc[index]
+        if token.idx in owners:
+            found.append(owners[token.idx])
+            index = doc.char_span(token.idx, owners[token.idx].end,
+                                  alignment_mode="expand").end
+        elif token.lower_ in {",", "and"} and found:
+            index += 1
+        else:
+            break
+    return found
+
+
+def _owned(name: str, owner: Mention, registry: Registry) -> Entity | None:
+    """The registry organization called `name` of the owner's state, either way round, in
+    American or British spelling (lexicons/spellings.yaml)."""
+    state = registry.entities[str(owner.key)]
+    wanted = {_british(f"{name} of {label}") for label in state.names}
+    wanted |= {_british(f"{demonym} {name}") for demonym, key in
+               read_lexicon("positions")["demonyms"].items() if key == state.key}
+    return next((entity for entity in registry if entity.type in SHARED_CLASSES
+                 and any(_british(known) in wanted for known in entity.names)), None)
+
+
+def _british(name: str) -> str:
+    """A name in lowercase British spelling, to compare names spelled either way."""
+    spellings = read_lexicon("spellings")["american_british"]
+    return " ".join(spellings.get(word, word) for word in name.casefold().split())
+
+
+def _singular(token: Token, lemmatizer: Lemmatizer) -> str:
+    """A plural noun in the singular, capitalised as it was ("Ministries": "Ministry"); the
+    parser leaves a capitalised plural (NNPS) as it is."""
+    word = Doc(token.vocab, words=[token.lower_], pos=["NOUN"])[0]
+    lemma = lemmatizer.rule_lemmatize(word)[0]
+    return lemma.capitalize() if token.text[:1].isupper() else lemma
+
+
+def _acting(word: Token) -> bool:
+    """Whether a name (or the first of coordinated names) is its clause's actor."""
+    while word.dep_ == "conj" and word.head is not word:
+        word = word.head
+    return word.dep_ in ACTING or (word.dep_ == "pobj" and word.head.dep_ == "agent")
+
+
+def _office(name: str) -> bool:
+    """Whether a name is an office title of lexicons/positions.yaml after its demonyms."""
+    words = name.split()
+    while words and words[0] in _demonyms():
+        words = words[1:]
+    return " ".join(words).lower() in _titles()
+
+
+@cache
+def _titles() -> frozenset[str]:
+    return frozenset(spelling for spellings in read_lexicon("positions")["titles"].values()
+                     for spelling in spellings)
+
+
+@cache
+def _demonyms() -> frozenset[str]:
+    return frozenset(read_lexicon("positions")["demonyms"])
+
+
 def _name(span: Span) -> str:
     tokens = list(span)
     while tokens and tokens[0].lower_ in ARTICLES:
@@ -108,9 +229,12 @@ def _name(span: Span) -> str:
 
 
 def _in_heading(span: Span) -> bool:
-    """Headlines capitalise every word, which the NER takes for names: skip new names there."""
+    """Headlines capitalise every word, which the NER takes for names: skip new names there,
+    on a headline's line or in a sentence reading as one (the parser runs a headline into the
+    next line's sentence, and a sentence of titles and names into a headline's shape)."""
     words = [t for t in span.sent if t.is_alpha and len(t) > 3]
-    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) / len(words) > 0.6
+    return in_heading(span[0]) or (len(words) >= HEADING_WORDS and sum(
+        t.text[0].isupper() for t in words) / len(words) > HEADING_SHARE)
 
 
 def demonym_mention(token: Token, key: str, registry: Registry) -> Mention:

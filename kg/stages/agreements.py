@@ -16,7 +16,10 @@ deployment) are two nodes.
 The registry's own agreement entries (ckr:<key>, with curated quotes) stay apart from the
 extracted nodes, as the registry's named events stay apart from the events stage's: writing
 document facts on ckr:<key> fails validation, since a document graph is checked with the
-registry entries it names but not with their curated Evidence nodes (kg/validate's units).
+registry entries it names but not with their curated Evidence nodes (kg/validate's units). An
+agreement the text describes without its name ("an agreement between Moscow and Baku") that is a
+registry agreement by its parties and date is recorded as mentioned by the document, as a
+described registry event is.
 
 Confidence of an agreement's evidence (what the number means): 0.9 when the quoted sentence
 names every party and signatory in the cue's own grammar (its subject or `by` agent, "between
@@ -73,6 +76,9 @@ def agreement_triples(agreement: Agreement, state: DocumentState) -> list[Triple
     triples += [(node, CKG.agreedBy, m.node) for m in agreement.agreed_by]
     triples += [(node, CKG.reachedAt, event_node(m)) for m in agreement.meetings]
     triples += [(node, CKG.provides, event_node(e)) for e in agreement.provides]
+    if agreement.known is not None:  # the registry agreement it is, described, not named
+        triples.append((iris.document(state.document.key), CKG.mentions,
+                        iris.entity(agreement.known)))
     if agreement.date is not None:
         triples += date_triples(node, agreement.date)
     triples += evidence_triples(state.document, *agreement.span, node, state.activity,

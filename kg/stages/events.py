@@ -65,8 +65,13 @@ def event_triples(event: EventMention, state: DocumentState, date: bool, status:
     node = event_node(event)
     roles = {role: [m.node for m in mentions] for role, mentions in event.roles.items()}
     triples: list[Triple] = [(node, RDF.type, CKG[event.type])]
+    document = iris.document(state.document.key)
+    # the registry entities its roles name: the borders of "along Armenia's borders with
+    # Turkey and Iran" are named by no name of their own
+    triples += [(document, CKG.mentions, m.node) for values in event.roles.values()
+                for m in values if m.linked]
     if event.known:  # the document speaks of a registry event, whose label the registry has
-        triples.append((iris.document(state.document.key), CKG.mentions, node))
+        triples.append((document, CKG.mentions, node))
     else:
         triples.append((node, RDFS.label, Literal(label(event, state.registry), lang="en")))
     triples += [(node, CKG[role], value) for role, values in roles.items() for value in values]

@@ -5,6 +5,9 @@ Each position is one node per holder, title and office owner, whatever document 
 Governor" give one position with two pieces of evidence. Evidence quotes the smallest span
 holding the title, the name and the words naming the owner.
 
+The office's owner is mentioned by the document even where only a demonym names it ("Kazakh
+President Kassym-Jomart Tokayev" speaks of Kazakhstan).
+
 Confidence of that evidence (what the number means): 0.9 when the title stands in the name's
 own noun phrase and the parse joins them ("Syunik Governor Robert Ghukasyan"); 0.75 when it
 stands beside the name, in an apposition or a copula ("X, the governor of Y", "X, who is ..."),
@@ -50,6 +53,8 @@ def position_triples(position: PositionMention, state: DocumentState) -> list[Tr
     ]
     if position.owner is not None:
         triples.append((node, CKG.ofActor, position.owner.node))
+    if position.owner is not None and position.owner.linked:  # "Kazakh President": Kazakhstan
+        triples.append((iris.document(state.document.key), CKG.mentions, position.owner.node))
     triples += evidence_triples(state.document, *position.span, node, state.activity,
                                 confidence(position))
     return triples
