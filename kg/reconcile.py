@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from kg import iris
+from kg.registry import ROLES  # an event's roles, as the registry gives them
 from kg.vocab import CKG
 
 MERGED_CLASSES = ("Meeting", "MilitaryOperation", "Deployment", "Withdrawal", "Reinforcement",
                   "Capture", "MembershipChange")
-ROLES = ("agent", "participant", "force", "location", "affected")
 SHARED = ("participant", "force", "agent")  # at least one of these must be shared
 TOLERANCE = dt.timedelta(days=7)
 # Properties of which an event has one value per document's graph, with those that go with
