@@ -9,9 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pyshacl.errors import ValidationFailure
+from rdflib import RDF, Graph, URIRef
 
 from kg.validate import Context, validate_files
 from kg.validate.findings import Kind, Severity
+from kg.validate.shacl import Shapes
 
 from .conftest import DATA
 
@@ -49,3 +52,23 @@ def test_warn_file_warns_and_stays_valid(context, path: Path):
     findings = validate_files([path], context, reason=False)
     assert {f.rule for f in findings} == {expected_fault(path)}
     assert all(f.severity is Severity.WARNING for f in findings)
+
+
+FORBIDDEN_SPARQL = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:Shape a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o MINUS { $this a ex:Other } }" ] .
+"""
+
+
+def test_forbidden_sparql_constraint_is_refused_every_time():
+    """pySHACL's check of a SHACL-SPARQL query is made once per query text (kg/validate/shacl.py):
+    a query it refuses must still be refused on every later graph, not remembered as checked."""
+    shapes = Shapes(Graph().parse(data=FORBIDDEN_SPARQL, format="turtle"))
+    thing = URIRef("http://example.org/a")
+    data = Graph()
+    data.add((thing, RDF.type, URIRef("http://example.org/Thing")))
+    for _ in range(2):
+        with pytest.raises(ValidationFailure, match="MINUS"):
+            shapes.validate(data, {thing})
