@@ -3,6 +3,7 @@ pyoxigraph answers it unrewritten, on data where a careless rewrite would change
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -66,11 +67,12 @@ def reference(store: ox.Store, query: str) -> Counter:
 
 
 def union_store(data: Path) -> ox.Store:
-    """The data in pyoxigraph itself, every graph's triples once in the default graph (the
-    union as a set, as the endpoint has it)."""
+    """The data in pyoxigraph itself: its named graphs, and every graph's triples once in the
+    default graph (the union as a set, as the endpoint has it)."""
     store = ox.Store()
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                 for q in ox.parse(path=str(data)))
+    quads = list(ox.parse(path=str(data)))
+    store.extend(quads)
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     return store
 
 
@@ -104,9 +106,10 @@ def test_the_data_tells_a_careless_rewrite(unrewritten, name):
     assert reference(unrewritten, careless) != reference(unrewritten, query)
 
 
-# The competency queries the rewrite changes, answered on the build (SERVICE ones need the web).
-COMPETENCY = [q for q in read_queries() if "SERVICE" not in q.sparql.upper()
-              and lateral_optionals(q.sparql) != q.sparql]
+# The competency queries the rewrite changes, answered on the build. SERVICE ones need the web;
+# GROUP_CONCAT joins values in an order SPARQL leaves open, which a changed plan may change.
+COMPETENCY = [q for q in read_queries() if not {"SERVICE", "GROUP_CONCAT"} & set(
+    re.findall(r"\w+", q.sparql.upper())) and lateral_optionals(q.sparql) != q.sparql]
 
 
 @pytest.fixture(scope="module")
