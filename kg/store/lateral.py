@@ -40,6 +40,8 @@ TOKEN = re.compile(r"""
     |(?P<word>[^\s{}()"'<>\#,;]+)
     |(?P<other>\S)
 """, re.VERBOSE)
+# A variable's name (SPARQL 1.1 VARNAME), found anywhere in a word ("?x." ends a pattern).
+VARIABLE = re.compile(r"[?$]([\w\u00B7\u0300-\u036F\u203F-\u2040]+)")
 FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
 EXISTS = {"Builtin_EXISTS", "Builtin_NOTEXISTS"}
 
@@ -80,8 +82,8 @@ def lateral_optionals(sparql: str) -> str:
     for opening, closing in optional_groups(tokens):
         start, end = tokens[opening].start, tokens[closing].end
         body = sparql[start:end]
-        entry = {Variable(t.text[1:]) for t in outside
-                 if t.text[:1] in "?$" and not start <= t.start < end}
+        entry = {Variable(name) for t in outside if t.kind == "word"
+                 and not start <= t.start < end for name in VARIABLE.findall(t.text)}
         if not is_one_pattern(tokens[opening + 1:closing]) and shares_variables(body, entry) \
                 and is_safe(prologue, body, entry):
             inserts += [(tokens[opening - 1].start, "LATERAL { "), (tokens[closing].end, " }")]
@@ -115,7 +117,7 @@ def is_one_pattern(inside: list[Token]) -> bool:
 
 def shares_variables(body: str, entry: set[Variable]) -> bool:
     """Whether the body names a variable of the left side: otherwise a loop buys nothing."""
-    return any(Variable(name[1:]) in entry for name in re.findall(r"[?$]\w+", body))
+    return any(Variable(name) in entry for name in VARIABLE.findall(body))
 
 
 def is_safe(prologue: str, body: str, entry: set[Variable]) -> bool:
