@@ -37,7 +37,7 @@ TOKEN = re.compile(r"""
     (?P<skip>\#[^\n]*|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
         |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>)
     |(?P<brace>[{}])
-    |(?P<word>[^\s{}()"'<>\#,;]+)
+    |(?P<word>(?:[^\s{}()"'<>\#,;\\]|\\.)+)
     |(?P<other>\S)
 """, re.VERBOSE)
 # A variable's name (SPARQL 1.1 VARNAME), found anywhere in a word ("?x." ends a pattern).
@@ -82,8 +82,9 @@ def lateral_optionals(sparql: str) -> str:
     for opening, closing in optional_groups(tokens):
         start, end = tokens[opening].start, tokens[closing].end
         body = sparql[start:end]
-        entry = {Variable(name) for t in outside if t.kind == "word"
-                 and not start <= t.start < end for name in VARIABLE.findall(t.text)}
+        # From every token, strings and IRIs too: `?a<?b&&?c>?d` reads like an IRI.
+        entry = {Variable(name) for t in outside if not start <= t.start < end
+                 for name in VARIABLE.findall(t.text)}
         if not is_one_pattern(tokens[opening + 1:closing]) and shares_variables(body, entry) \
                 and is_safe(prologue, body, entry):
             inserts += [(tokens[opening - 1].start, "LATERAL { "), (tokens[closing].end, " }")]
