@@ -362,7 +362,10 @@ def run_query(folder: str, version: str, sparql: str, options: QueryOptions) -> 
     if options.default_graphs or options.named_graphs:
         dataset = {"default_graph": [ox.NamedNode(g) for g in options.default_graphs],
                    "named_graphs": [ox.NamedNode(g) for g in options.named_graphs]}
-    result = store.query(lateral_optionals(sparql), base_iri=options.base_iri, **dataset)
+    try:
+        result = store.query(lateral_optionals(sparql), base_iri=options.base_iri, **dataset)
+    except SyntaxError:  # the error as written, at its own line and column (or a misread)
+        result = store.query(sparql, base_iri=options.base_iri, **dataset)
     if isinstance(result, ox.QueryBoolean):
         return write_answer(bool(result), options, version)
     if isinstance(result, ox.QueryTriples):
