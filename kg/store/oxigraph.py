@@ -42,6 +42,7 @@ from rdflib.plugins.sparql import algebra, parser
 from kg.errors import KgError
 from kg.rdf import rdf_format, syntax_error
 from kg.store.base import ANSWER_JSON, Answer, QueryOptions, QueryTimeout, backend
+from kg.store.lateral import lateral_optionals
 from kg.store.results import (
     GRAPH_FORMATS,
     RESULTS_FORMATS,
@@ -361,7 +362,10 @@ def run_query(folder: str, version: str, sparql: str, options: QueryOptions) -> 
     if options.default_graphs or options.named_graphs:
         dataset = {"default_graph": [ox.NamedNode(g) for g in options.default_graphs],
                    "named_graphs": [ox.NamedNode(g) for g in options.named_graphs]}
-    result = store.query(sparql, base_iri=options.base_iri, **dataset)
+    try:
+        result = store.query(lateral_optionals(sparql), base_iri=options.base_iri, **dataset)
+    except SyntaxError:  # the error as written, at its own line and column (or a misread)
+        result = store.query(sparql, base_iri=options.base_iri, **dataset)
     if isinstance(result, ox.QueryBoolean):
         return write_answer(bool(result), options, version)
     if isinstance(result, ox.QueryTriples):
