@@ -77,10 +77,42 @@ def is_update() -> bool:
 
 @blueprint.route("/sparql", methods=METHODS)
 def sparql() -> Response:
-    if is_update():
-        return update()
-    if request.method == "GET" and "query" not in request.args:
-        return service_description()
+    """A query's answer: a repeated request is looked up before anything is read or screened."""
+    cache: AnswerCache = current_app.extensions["kg_cache"]
+    sent = request_as_sent()
+    answer = cache.get((*sent, current_app.extensions["kg_store"].version))
+    g.cached = answer is not None
+    if answer is None:
+        if is_update():
+            return update()
+        if request.method == "GET" and "query" not in request.args:
+            return service_description()
+        answer = negotiated_answer()
+        cache.put((*sent, answer.version), answer)
+    response = Response(answer.body, 200, content_type=_content_type(answer.media_type))
+    response.headers["X-KG-Rows"] = str(answer.rows)
+    response.headers["X-KG-Store-Version"] = answer.version
+    if answer.truncated:
+        response.headers["X-KG-Truncated"] = f"cut at {current_app.config['MAX_ROWS']} rows"
+    return response
+
+
+def request_as_sent() -> tuple[Any, ...]:
+    """Every part of the request an answer depends on, unread: the query string (query,
+    format, default-graph-uri, named-graph-uri), the body and its type, Accept, and the base
+    IRI's parts; with the row cap. Requests equal in these get the same answer, or the same
+    error, which is never kept: a kept answer's query was screened when it first ran."""
+    environ = request.environ
+    body = request.get_data() if request.method == "POST" else b""
+    return ("request", request.method, environ.get("QUERY_STRING", ""),
+            environ.get("CONTENT_TYPE", ""), body, environ.get("HTTP_ACCEPT", ""),
+            environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+            current_app.config["MAX_ROWS"])
+
+
+def negotiated_answer() -> Answer:
+    """Read, screen and negotiate the request's query, then answer it (from the cache too)."""
     operation = read("query")
     config = current_app.config
     check_query(operation.text, config["SERVICE_ALLOWLIST"])
@@ -88,13 +120,7 @@ def sparql() -> Response:
     formats = choose_formats(request.accept_mimetypes, chosen)
     options = QueryOptions(formats.results, formats.graph, operation.default_graphs,
                            operation.named_graphs, config["MAX_ROWS"], request.base_url)
-    answer = cached_answer(operation.text, options)
-    response = Response(answer.body, 200, content_type=_content_type(answer.media_type))
-    response.headers["X-KG-Rows"] = str(answer.rows)
-    response.headers["X-KG-Store-Version"] = answer.version
-    if answer.truncated:
-        response.headers["X-KG-Truncated"] = f"cut at {config['MAX_ROWS']} rows"
-    return response
+    return cached_answer(operation.text, options)
 
 
 def cached_answer(text: str, options: QueryOptions) -> Answer:
