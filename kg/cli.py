@@ -290,7 +290,9 @@ def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_
     from server import create_app
     from server.writers import read_writers
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # main() has configured the root logger already (so basicConfig would do nothing): the
+    # endpoint's own lines (the access log, loads of new builds) are wanted at INFO.
+    logging.getLogger("caucasus_kg").setLevel(logging.INFO)
     writers = read_writers(writers_file, os.environ.get("KG_WRITERS"))
     app = create_app({"STORE_PATH": store_path, "BUILD": paths.current_build(), "DATA": data,
                       "QUERY_WORKERS": workers, "TIMEOUT": timeout, "MAX_ROWS": max_rows,

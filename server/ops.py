@@ -79,6 +79,8 @@ def install(app: Flask) -> None:
         if g.get("cached"):
             metrics.cache_hits.inc()
         _allow_origin(app, response)
+        if not access_log.isEnabledFor(logging.INFO):
+            return response
         access_log.info(json.dumps({
             "method": request.method, "path": request.path, "status": response.status_code,
             "client": request.remote_addr, "endpoint": endpoint,
