@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import socket
 import threading
 import time
@@ -228,6 +229,59 @@ def test_repeated_query_is_answered_from_the_cache(server):
     again = requests.get(f"{server}/sparql", params={"query": query}, timeout=30)
     assert again.content == first.content
     assert _metric(server, "kg_cache_hits_total") == before + 1
+
+
+def test_each_format_and_dataset_has_its_own_cached_answer(server):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }"
+    sent = [({"Accept": "application/sparql-results+json"}, {}),
+            ({"Accept": "text/csv"}, {}),
+            ({"Accept": "application/sparql-results+json"},
+             {"default-graph-uri": "http://example.org/no-such-graph"})]
+    first = [requests.get(f"{server}/sparql", params={"query": query, **dataset}, headers=headers,
+                          timeout=30) for headers, dataset in sent]
+    hits = _metric(server, "kg_cache_hits_total")
+    again = [requests.get(f"{server}/sparql", params={"query": query, **dataset},
+                          headers=headers, timeout=30) for headers, dataset in sent]
+    assert _metric(server, "kg_cache_hits_total") == hits + len(sent)
+    assert [r.content for r in again] == [r.content for r in first]
+    assert [r.headers["Content-Type"].split(";")[0] for r in again] == [
+        "application/sparql-results+json", "text/csv", "application/sparql-results+json"]
+    counts = [int(again[0].json()["results"]["bindings"][0]["n"]["value"]),
+              int(next(csv.DictReader(io.StringIO(again[1].text)))["n"]),
+              int(again[2].json()["results"]["bindings"][0]["n"]["value"])]
+    assert counts[0] == counts[1] > 0 == counts[2]
+
+
+def test_an_update_posted_to_sparql_empties_the_cache(writable_server):
+    query = {"query": "SELECT (COUNT(*) AS ?n) { ?s <http://example.org/cached> ?o }"}
+
+    def posted() -> int:
+        response = requests.post(f"{writable_server}/sparql", data=query, timeout=30,
+                                 headers={"Accept": "application/sparql-results+json"})
+        return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+    assert posted() == posted() == 0
+    requests.post(f"{writable_server}/sparql", headers=AUTH, timeout=30, data={
+        "update": "INSERT DATA { GRAPH <http://example.org/c> "
+                  "{ <http://example.org/a> <http://example.org/cached> 1 } }"}
+                  ).raise_for_status()
+    assert posted() == 1
+
+
+def test_a_hit_is_logged_and_counted_and_spends_no_query_time(built, build_dir, tmp_path):
+    store = tmp_path / "store"
+    with serving(build_dir, store, "--rate", "1e-9") as url:
+        query = {"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}
+        assert requests.get(f"{url}/sparql", params=query, timeout=30).status_code == 200
+        over = requests.get(f"{url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+        assert over.status_code == 429  # the first query spent the whole budget
+        again = requests.get(f"{url}/sparql", params=query, timeout=30)
+        assert again.status_code == 200 and _metric(url, "kg_cache_hits_total") == 1
+    lines = [json.loads(line.partition(": ")[2]) for line in
+             store.with_suffix(".log").read_text().splitlines()
+             if line.startswith("caucasus_kg.access: ")]
+    assert [(line["status"], line["cached"]) for line in lines
+            if line["path"] == "/sparql"] == [(200, False), (429, False), (200, True)]
 
 
 def _metric(server: str, name: str) -> float:
