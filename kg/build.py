@@ -12,11 +12,11 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rich.progress import Progress
 
 from kg import __version__, iris, paths
@@ -28,10 +28,10 @@ from kg.link.cache import read_cache
 from kg.link.linking import wikidata_triples
 from kg.pipeline import Extraction, PlannedStage, read_plan, run_document, run_in_workers
 from kg.provenance import Triple
-from kg.rdf import write_dataset
+from kg.rdf import write_graphs
 from kg.reconcile import reconcile_events
 from kg.registry import Registry, read_registry
-from kg.validate import Context, read_ontology, validate_dataset
+from kg.validate import Context, read_ontology, validate_units
 from kg.validate.cache import ResultCache
 from kg.validate.findings import Finding, is_valid
 from kg.validate.locate import Locator
@@ -79,27 +79,32 @@ def assemble(sources: Sources, progress: Progress | None = None, workers: int = 
     documents are extracted in `workers` processes, except those whose extraction the `cache`
     keeps (and new extractions are added to it)."""
     dataset = Dataset()
-    _add(dataset, iris.ONTOLOGY_GRAPH, sources.ontology)
+    for graph in assemble_graphs(sources, progress, workers, cache):
+        named = dataset.graph(graph.identifier)
+        named += graph
+    return dataset
+
+
+def assemble_graphs(sources: Sources, progress: Progress | None = None, workers: int = 1,
+                    cache: ExtractionCache | None = None) -> list[Graph]:
+    """`assemble`'s named graphs, each on its own store (ontology, registry, links, Wikidata,
+    then the documents'): a build writes and validates them without an rdflib Dataset, whose
+    store files every triple under its graph and scans every graph's matches on a lookup."""
     by_key = {document.key: document for document in sources.corpus}
-    _add(dataset, iris.REGISTRY_GRAPH, registry_triples(sources.registry, by_key))
-    _add(dataset, iris.LINKS_GRAPH, sources.wikidata[0])
-    _add(dataset, iris.WIKIDATA_GRAPH, sources.wikidata[1])
+    graphs = [_graph(iris.ONTOLOGY_GRAPH, sources.ontology),
+              _graph(iris.REGISTRY_GRAPH, registry_triples(sources.registry, by_key)),
+              _graph(iris.LINKS_GRAPH, sources.wikidata[0]),
+              _graph(iris.WIKIDATA_GRAPH, sources.wikidata[1])]
     task = progress.add_task("extracting", total=len(sources.corpus)) if progress else None
-    # Documents' graphs are built apart and joined to the dataset at the end: rdflib's memory
-    # store answers a pattern inside one named graph by scanning every graph's matches.
-    graphs = []
+    documents = []
     for extraction in _extractions(sources, workers, cache):
         extraction.log_warnings()
-        graph = Graph(identifier=iris.document_graph(extraction.document.key))
-        for triple in extraction.triples:
-            graph.add(triple)
-        graphs.append(graph)
+        documents.append(_graph(iris.document_graph(extraction.document.key),
+                                extraction.triples))
         if progress and task is not None:
             progress.advance(task)
-    reconcile_events(graphs)
-    for graph in graphs:
-        _add(dataset, graph.identifier, graph)
-    return dataset
+    reconcile_events(documents)
+    return graphs + documents
 
 
 def _extractions(sources: Sources, workers: int, cache: ExtractionCache | None
@@ -146,7 +151,7 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
                                    extraction_fingerprint(sources.stages))
                    if incremental else None)
     try:
-        dataset = assemble(sources, progress, workers, extractions)
+        graphs = assemble_graphs(sources, progress, workers, extractions)
     finally:
         if extractions is not None:
             extractions.close()
@@ -160,7 +165,7 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
     release = releases / f"{stamp}.partial"
     release.mkdir()
     try:
-        report = _write_and_check(dataset, release, sources, timings, reuse, reason, docs,
+        report = _write_and_check(graphs, release, sources, timings, reuse, reason, docs,
                                   paths.validation_cache(build_dir) if incremental else None)
     except BaseException:
         shutil.rmtree(release, ignore_errors=True)
@@ -173,21 +178,23 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
     return report
 
 
-def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
+def _write_and_check(graphs: list[Graph], release: Path, sources: Sources,
                      timings: dict[str, float], reuse: dict[str, dict[str, int]], reason: bool,
                      docs: bool, cache_file: Path | None) -> BuildReport:
     clock = time.perf_counter()
     trig = release / "dataset.trig"
-    write_dataset(dataset, trig, release / "dataset.nq")
+    write_graphs(graphs, trig, release / "dataset.nq")
     timings["write"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    context = Context.from_parts(sources.ontology, dataset.graph(iris.REGISTRY_GRAPH),
-                                 sources.corpus)
+    named = {graph.identifier: graph for graph in graphs}
+    context = Context.from_parts(sources.ontology, named[iris.REGISTRY_GRAPH], sources.corpus)
     # kept beside the releases: the next build re-validates only the graphs that changed
     cache = ResultCache(cache_file, context.fingerprint) if cache_file is not None else None
     try:
-        findings = validate_dataset(dataset, context, Locator(trig), reason, cache)
+        units = [graph for name, graph in named.items()
+                 if name != iris.ONTOLOGY_GRAPH and len(graph)]
+        findings = validate_units(units, context, Locator(trig), reason, cache)
     finally:
         if cache is not None:
             cache.close()
@@ -200,13 +207,13 @@ def _write_and_check(dataset: Dataset, release: Path, sources: Sources,
         clock = time.perf_counter()
         write_ontology_docs(release / "ontology")
         timings["docs"] = time.perf_counter() - clock
-    graphs = {str(graph.identifier): len(graph) for graph in dataset.graphs() if len(graph)}
-    report = BuildReport(release, graphs, timings, findings)
+    sizes = {str(graph.identifier): len(graph) for graph in graphs if len(graph)}
+    report = BuildReport(release, sizes, timings, findings)
     manifest = {
         "version": __version__,
         "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "documents": {document.key: document.sha256 for document in sources.corpus},
-        "graphs": graphs,
+        "graphs": sizes,
         "triples": report.triples,
         "timings": {name: round(value, 3) for name, value in timings.items()},
         "warnings": len(findings),
@@ -241,8 +248,9 @@ def _publish(build_dir: Path, release: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _add(dataset: Dataset, name, triples) -> Graph:
-    graph = dataset.graph(name)
-    for triple in triples:
-        graph.add(triple)
+def _graph(name: URIRef, triples: Iterable[Triple]) -> Graph:
+    """A named graph on rdflib's store without named graphs (whose lookups skip their
+    bookkeeping)."""
+    graph = Graph(store="SimpleMemory", identifier=name)
+    graph += triples
     return graph

@@ -26,7 +26,7 @@ from kg.cache import fingerprint, open_cache, store_entries
 from kg.corpus import Document
 from kg.extract.nlp import MODEL
 from kg.pipeline import Extraction, PlannedStage
-from kg.rdf import to_oxigraph, to_rdflib
+from kg.rdf import RdflibTerms, to_oxigraph
 
 PACKAGE = Path(kg.__file__).parent
 # The libraries whose versions change what the stages find or how triples are written.
@@ -58,6 +58,7 @@ class ExtractionCache:
         self.connection = open_cache(path, fingerprint)
         self.extracted = 0
         self.reused = 0
+        self.terms = RdflibTerms()  # shared by the documents, which name the same things
 
     def known(self, documents: Sequence[Document]) -> set[str]:
         """The keys of those documents whose extraction is kept."""
@@ -70,7 +71,8 @@ class ExtractionCache:
         (value,) = self.connection.execute("SELECT value FROM entry WHERE key = ?",
                                            (document_key(document),)).fetchone()
         record = json.loads(value)
-        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+        terms = self.terms
+        triples = [(terms[t.subject], terms[t.predicate], terms[t.object])
                    for t in ox.parse(record["triples"].encode(), format=ox.RdfFormat.N_TRIPLES)]
         self.reused += 1
         return Extraction(document, triples, record["warnings"])  # type: ignore[arg-type]

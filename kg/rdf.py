@@ -7,6 +7,7 @@ line and column the parser reports.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,6 +72,15 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
+class RdflibTerms(dict):
+    """pyoxigraph terms to rdflib ones, each converted once (`terms[term]`): most IRIs, and
+    many literals, recur on every other line."""
+
+    def __missing__(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        converted = self[term] = to_rdflib(term)
+        return converted
+
+
 def syntax_error(error: SyntaxError, path: Path | str) -> InputError:
     """pyoxigraph's syntax error as an InputError naming the file, line and column."""
     return InputError(_syntax_message(error), path, error.lineno, error.offset)
@@ -86,19 +96,37 @@ def _syntax_message(error: SyntaxError) -> str:
 
 
 def write_dataset(dataset: Dataset, *paths: Path) -> None:
-    """Write a dataset as TriG or N-Quads (by each file's extension) with pyoxigraph's writer,
+    """Write a dataset as TriG or N-Quads (by each file's extension); see write_quads."""
+    write_quads(dataset.quads((None, None, None, None)), *paths)
+
+
+def write_graphs(graphs: Iterable[Graph], *paths: Path) -> None:
+    """Write named graphs (each by its identifier) as TriG or N-Quads; see write_quads."""
+    write_quads(((s, p, o, graph.identifier) for graph in graphs for s, p, o in graph), *paths)
+
+
+def write_quads(quads: Iterable[tuple[Node, Node, Node, Node | Graph]], *paths: Path) -> None:
+    """Write quads as TriG or N-Quads (by each file's extension) with pyoxigraph's writer,
     many times faster than rdflib's on a large graph, with the project's prefixes; the quads
     are converted and sorted once for all the files."""
+    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph] = {}
+
+    def converted(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
+        known = terms.get(term)
+        if known is None:
+            known = terms[term] = to_oxigraph(term)
+        return known
+
     # Sorted by graph, subject, predicate: the writer then gives each graph one block and
     # each subject one statement, as a person would write them.
-    quads = sorted((ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))
-                    for s, p, o, g in dataset.quads((None, None, None, None))),
-                   key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
-                                  str(q.object)))
+    written = sorted((ox.Quad(converted(s), converted(p), converted(o), converted(g))
+                      for s, p, o, g in quads),
+                     key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
+                                    str(q.object)))
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     for path in paths:
         with path.open("wb") as output:
-            ox.serialize(quads, output, format=rdf_format(path),
+            ox.serialize(written, output, format=rdf_format(path),
                          prefixes=prefixes if rdf_format(path) is ox.RdfFormat.TRIG else None)
 
 

@@ -23,7 +23,7 @@ from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InputError
 from kg.provenance import Triple, document_triples
-from kg.rdf import rdf_format, syntax_error, to_rdflib
+from kg.rdf import RdflibTerms, rdf_format, syntax_error
 from kg.registry import read_registry
 from kg.validate.cache import ResultCache, fingerprint
 from kg.validate.findings import Finding, Kind, sort_findings
@@ -149,28 +149,18 @@ def read_units(path: Path) -> list[Graph]:
     """
     path = Path(path)
     units: dict[object, Graph] = {}
-    terms: dict[object, Node] = {}  # each IRI converted once: most recur on every other line
+    terms = RdflibTerms()
     try:
         for quad in ox.parse(path=str(path), format=rdf_format(path),
                              base_iri=path.resolve().as_uri()):
             unit = units.get(quad.graph_name)
             if unit is None:
                 unit = units[quad.graph_name] = Graph(store="SimpleMemory")
-            unit.add((_term(quad.subject, terms), _term(quad.predicate, terms),
-                      _term(quad.object, terms)))
+            unit.add((terms[quad.subject], terms[quad.predicate], terms[quad.object]))
     except SyntaxError as error:
         raise syntax_error(error, path) from None
     return [unit for name, unit in units.items()
             if not (isinstance(name, ox.NamedNode) and name.value == str(iris.ONTOLOGY_GRAPH))]
-
-
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal, terms: dict[object, Node]) -> Node:
-    if not isinstance(term, ox.NamedNode):
-        return to_rdflib(term)
-    known = terms.get(term)
-    if known is None:
-        known = terms[term] = to_rdflib(term)
-    return known
 
 
 def read_ontology() -> Graph:
