@@ -12,11 +12,11 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 from rich.progress import Progress
 
 from kg import __version__, iris, paths
@@ -28,10 +28,10 @@ from kg.link.cache import read_cache
 from kg.link.linking import wikidata_triples
 from kg.pipeline import Extraction, PlannedStage, read_plan, run_document, run_in_workers
 from kg.provenance import Triple
-from kg.rdf import write_graphs
+from kg.rdf import simple_graph, write_graphs
 from kg.reconcile import reconcile_events
 from kg.registry import Registry, read_registry
-from kg.validate import Context, read_ontology, validate_units
+from kg.validate import Context, read_ontology, unit_graphs, validate_units
 from kg.validate.cache import ResultCache
 from kg.validate.findings import Finding, is_valid
 from kg.validate.locate import Locator
@@ -91,16 +91,16 @@ def assemble_graphs(sources: Sources, progress: Progress | None = None, workers:
     then the documents'): a build writes and validates them without an rdflib Dataset, whose
     store files every triple under its graph and scans every graph's matches on a lookup."""
     by_key = {document.key: document for document in sources.corpus}
-    graphs = [_graph(iris.ONTOLOGY_GRAPH, sources.ontology),
-              _graph(iris.REGISTRY_GRAPH, registry_triples(sources.registry, by_key)),
-              _graph(iris.LINKS_GRAPH, sources.wikidata[0]),
-              _graph(iris.WIKIDATA_GRAPH, sources.wikidata[1])]
+    graphs = [simple_graph(sources.ontology, iris.ONTOLOGY_GRAPH),
+              simple_graph(registry_triples(sources.registry, by_key), iris.REGISTRY_GRAPH),
+              simple_graph(sources.wikidata[0], iris.LINKS_GRAPH),
+              simple_graph(sources.wikidata[1], iris.WIKIDATA_GRAPH)]
     task = progress.add_task("extracting", total=len(sources.corpus)) if progress else None
     documents = []
     for extraction in _extractions(sources, workers, cache):
         extraction.log_warnings()
-        documents.append(_graph(iris.document_graph(extraction.document.key),
-                                extraction.triples))
+        documents.append(simple_graph(extraction.triples,
+                                      iris.document_graph(extraction.document.key)))
         if progress and task is not None:
             progress.advance(task)
     reconcile_events(documents)
@@ -192,9 +192,7 @@ def _write_and_check(graphs: list[Graph], release: Path, sources: Sources,
     # kept beside the releases: the next build re-validates only the graphs that changed
     cache = ResultCache(cache_file, context.fingerprint) if cache_file is not None else None
     try:
-        units = [graph for name, graph in named.items()
-                 if name != iris.ONTOLOGY_GRAPH and len(graph)]
-        findings = validate_units(units, context, Locator(trig), reason, cache)
+        findings = validate_units(unit_graphs(graphs), context, Locator(trig), reason, cache)
     finally:
         if cache is not None:
             cache.close()
@@ -246,11 +244,3 @@ def _publish(build_dir: Path, release: Path) -> None:
     finished = sorted(p for p in release.parent.iterdir() if not p.name.endswith(".partial"))
     for old in finished[:-KEPT_RELEASES]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _graph(name: URIRef, triples: Iterable[Triple]) -> Graph:
-    """A named graph on rdflib's store without named graphs (whose lookups skip their
-    bookkeeping)."""
-    graph = Graph(store="SimpleMemory", identifier=name)
-    graph += triples
-    return graph

@@ -26,7 +26,7 @@ from kg.cache import fingerprint, open_cache, store_entries
 from kg.corpus import Document
 from kg.extract.nlp import MODEL
 from kg.pipeline import Extraction, PlannedStage
-from kg.rdf import RdflibTerms, to_oxigraph
+from kg.rdf import Converted, to_oxigraph, to_rdflib
 
 PACKAGE = Path(kg.__file__).parent
 # The libraries whose versions change what the stages find or how triples are written.
@@ -58,7 +58,7 @@ class ExtractionCache:
         self.connection = open_cache(path, fingerprint)
         self.extracted = 0
         self.reused = 0
-        self.terms = RdflibTerms()  # shared by the documents, which name the same things
+        self.terms = Converted(to_rdflib)  # shared by the documents, which name the same things
 
     def known(self, documents: Sequence[Document]) -> set[str]:
         """The keys of those documents whose extraction is kept."""

@@ -7,8 +7,9 @@ line and column the parser reports.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
@@ -72,13 +73,25 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
-class RdflibTerms(dict):
-    """pyoxigraph terms to rdflib ones, each converted once (`terms[term]`): most IRIs, and
-    many literals, recur on every other line."""
+class Converted(dict):
+    """Terms converted by `convert` (to_rdflib or to_oxigraph), each once (`terms[term]`):
+    most IRIs, and many literals, recur on every other line."""
 
-    def __missing__(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-        converted = self[term] = to_rdflib(term)
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, term: Any) -> Any:
+        converted = self[term] = self.convert(term)
         return converted
+
+
+def simple_graph(triples: Iterable[tuple[Node, Node, Node]], identifier: Node | None = None
+                 ) -> Graph:
+    """A graph on rdflib's store without named graphs, whose lookups skip their bookkeeping."""
+    graph = Graph(store="SimpleMemory", identifier=identifier)
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
 
 
 def syntax_error(error: SyntaxError, path: Path | str) -> InputError:
@@ -109,17 +122,10 @@ def write_quads(quads: Iterable[tuple[Node, Node, Node, Node | Graph]], *paths: 
     """Write quads as TriG or N-Quads (by each file's extension) with pyoxigraph's writer,
     many times faster than rdflib's on a large graph, with the project's prefixes; the quads
     are converted and sorted once for all the files."""
-    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph] = {}
-
-    def converted(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
-        known = terms.get(term)
-        if known is None:
-            known = terms[term] = to_oxigraph(term)
-        return known
-
+    terms = Converted(to_oxigraph)
     # Sorted by graph, subject, predicate: the writer then gives each graph one block and
     # each subject one statement, as a person would write them.
-    written = sorted((ox.Quad(converted(s), converted(p), converted(o), converted(g))
+    written = sorted((ox.Quad(terms[s], terms[p], terms[o], terms[g])
                       for s, p, o, g in quads),
                      key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
                                     str(q.object)))

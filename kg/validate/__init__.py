@@ -23,7 +23,7 @@ from kg.corpus import Document, read_corpus
 from kg.entities import registry_triples
 from kg.errors import InputError
 from kg.provenance import Triple, document_triples
-from kg.rdf import RdflibTerms, rdf_format, syntax_error
+from kg.rdf import Converted, rdf_format, simple_graph, syntax_error, to_rdflib
 from kg.registry import read_registry
 from kg.validate.cache import ResultCache, fingerprint
 from kg.validate.findings import Finding, Kind, sort_findings
@@ -55,7 +55,7 @@ class Context:
     def from_repository(cls) -> Context:
         """The context of the repository's own ontology, shapes, corpus and registry."""
         corpus = {document.key: document for document in read_corpus(paths.CORPUS_DIR)}
-        registry = _graph(registry_triples(read_registry(paths.REGISTRY_FILE), corpus))
+        registry = simple_graph(registry_triples(read_registry(paths.REGISTRY_FILE), corpus))
         return cls.from_parts(read_ontology(), registry, corpus.values())
 
     @classmethod
@@ -65,10 +65,10 @@ class Context:
         shapes = Graph()
         for file in files:
             shapes.parse(file, format="turtle")
-        described = _graph(triple for document in documents
+        described = simple_graph(triple for document in documents
                            for triple in document_triples(document, publisher=None))
         # copied: a graph of a Dataset answers each lookup by scanning every graph's matches
-        return cls(ontology, Shapes(shapes), _graph(registry), described,
+        return cls(ontology, Shapes(shapes), simple_graph(registry), described,
                    fingerprint(files, _hierarchy(ontology)))
 
     @property
@@ -120,9 +120,13 @@ def validate_dataset(dataset: Dataset, context: Context, locator: Locator, reaso
     """validate_units on the named graphs (and default graph) of a dataset but the ontology's."""
     # Each unit copied out of the dataset: inside it, rdflib's memory store answers a pattern
     # on one named graph by scanning the matches of every graph.
-    units = [_graph(graph) for graph in dataset.graphs()
-             if graph.identifier != iris.ONTOLOGY_GRAPH and len(graph)]
+    units = [simple_graph(graph) for graph in unit_graphs(dataset.graphs())]
     return validate_units(units, context, locator, reason, cache)
+
+
+def unit_graphs(graphs: Iterable[Graph]) -> list[Graph]:
+    """The graphs that are validated as units: every non-empty one but the ontology's."""
+    return [graph for graph in graphs if graph.identifier != iris.ONTOLOGY_GRAPH and len(graph)]
 
 
 def validate_units(units: list[Graph], context: Context, locator: Locator, reason: bool = True,
@@ -130,11 +134,11 @@ def validate_units(units: list[Graph], context: Context, locator: Locator, reaso
     """Terms, shapes per unit and (if `reason`) OWL consistency of the units of one file; the
     shapes' results of units the `cache` knows are reused."""
     findings = check_terms(chain.from_iterable(units), context.defined, locator)
-    documents = _graph(chain(context.documents, *(_documents_in(unit) for unit in units)))
+    documents = simple_graph(chain(context.documents, *(_documents_in(unit) for unit in units)))
     findings += check_units(units, partial(context.data_for, documents=documents),
                             context.hierarchy, context.shapes, locator, cache)
     if reason:
-        everything = _graph(chain.from_iterable(units))
+        everything = simple_graph(chain.from_iterable(units))
         findings += check_consistency(context.ontology + context.registry + everything, locator)
     return sort_findings(findings)
 
@@ -149,7 +153,7 @@ def read_units(path: Path) -> list[Graph]:
     """
     path = Path(path)
     units: dict[object, Graph] = {}
-    terms = RdflibTerms()
+    terms = Converted(to_rdflib)
     try:
         for quad in ox.parse(path=str(path), format=rdf_format(path),
                              base_iri=path.resolve().as_uri()):
@@ -180,7 +184,7 @@ def default_targets(build: Path | None = None) -> list[Path]:
 
 
 def _hierarchy(ontology: Graph) -> Graph:
-    return _graph(ontology.triples((None, RDFS.subClassOf, None)))
+    return simple_graph(ontology.triples((None, RDFS.subClassOf, None)))
 
 
 def _documents_in(graph: Graph) -> Graph:
@@ -196,9 +200,3 @@ def _referenced(graph: Graph) -> set[Node]:
             if isinstance(node, URIRef)}
 
 
-def _graph(triples: Iterable) -> Graph:
-    """A graph on rdflib's store without named graphs, whose lookups skip their bookkeeping."""
-    graph = Graph(store="SimpleMemory")
-    for triple in triples:
-        graph.add(triple)
-    return graph
