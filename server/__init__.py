@@ -19,6 +19,7 @@ from kg.errors import KgError
 from kg.store import open_store
 from kg.store.oxigraph import OxigraphStore
 from server.guard import RateLimiter, is_private
+from server.hits import AnswerHits
 from server.ops import Metrics, install
 from server.sparql import AnswerCache
 
@@ -76,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (sparql, gsp, describe, ops, pages, resource, ui):
         app.register_blueprint(blueprint)
     install(app)
+    app.wsgi_app = AnswerHits(app, app.wsgi_app)  # type: ignore[method-assign]
     if app.config["RELOAD_SECONDS"] and store.transactional:
         threading.Thread(target=_follow_builds, args=(store, data, app.config["RELOAD_SECONDS"]),
                          daemon=True, name="follow-builds").start()

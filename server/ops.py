@@ -46,6 +46,15 @@ class Metrics:
             Counter("kg_rejected_updates", "Writes rejected by the shapes", registry=registry),
             Counter("kg_cache_hits", "Queries answered from the answer cache", registry=registry))
 
+    def count(self, endpoint: str, status: int, query_seconds: float | None, cached: bool
+              ) -> None:
+        """Count an answered request (its query time too, if it ran one)."""
+        self.requests.labels(endpoint, str(status)).inc()
+        if query_seconds is not None:
+            self.query_seconds.observe(query_seconds)
+        if cached:
+            self.cache_hits.inc()
+
 
 @blueprint.route("/health")
 def health() -> Response:
@@ -70,39 +79,50 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def finish(response: Response) -> Response:
-        metrics: Metrics = app.extensions["kg_metrics"]
         endpoint = request.endpoint or "none"
-        metrics.requests.labels(endpoint, str(response.status_code)).inc()
         query_seconds = g.get("query_seconds")
-        if query_seconds is not None:
-            metrics.query_seconds.observe(query_seconds)
-        if g.get("cached"):
-            metrics.cache_hits.inc()
-        _allow_origin(app, response)
-        if not access_log.isEnabledFor(logging.INFO):
-            return response
-        access_log.info(json.dumps({
-            "method": request.method, "path": request.path, "status": response.status_code,
-            "client": request.remote_addr, "endpoint": endpoint,
-            "seconds": round(time.monotonic() - g.get("started", time.monotonic()), 6),
-            "query_seconds": None if query_seconds is None else round(query_seconds, 6),
-            "cached": bool(g.get("cached")), "bytes": response.calculate_content_length()}))
+        cached = bool(g.get("cached"))
+        app.extensions["kg_metrics"].count(endpoint, response.status_code, query_seconds, cached)
+        for name, value in cors_headers(app.config["CORS_ORIGINS"], request.headers.get("Origin")):
+            if name == "Vary":
+                response.vary.add(value)  # beside the view's own Vary (Accept), if any
+            else:
+                response.headers[name] = value
+        log_request(request.method, request.path, request.remote_addr, endpoint,
+                    response.status_code, response.calculate_content_length(),
+                    g.get("started", time.monotonic()), query_seconds, cached)
         return response
 
 
-def _allow_origin(app: Flask, response: Response) -> None:
-    origins = app.config["CORS_ORIGINS"]
-    origin = request.headers.get("Origin")
+# What a browser on an allowed origin may send and read (beside Access-Control-Allow-Origin).
+CORS_GRANTS = [
+    ("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept"),
+    ("Access-Control-Expose-Headers", "X-KG-Rows, X-KG-Truncated, X-KG-Store-Version, Location"),
+]
+
+
+def cors_headers(origins: list[str], origin: str | None) -> list[tuple[str, str]]:
+    """The CORS headers of an answer to a request from `origin` (its Origin header): none
+    unless `origins` allows it; an origin allowed by name also varies the answer by Origin."""
     if not origin or not origins:
-        return
+        return []
     if "*" in origins:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    elif origin in origins:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.vary.add("Origin")  # beside Accept, where the answer is negotiated
-    else:
+        return [("Access-Control-Allow-Origin", "*"), *CORS_GRANTS]
+    if origin in origins:
+        return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin"), *CORS_GRANTS]
+    return []
+
+
+def log_request(method: str, path: str, client: str | None, endpoint: str, status: int,
+                size: int | None, started: float, query_seconds: float | None, cached: bool
+                ) -> None:
+    """Write a request's access-log line (JSON); `started` is its time.monotonic() on arrival,
+    `size` the answer's bytes. The line is built only when it will be written."""
+    if not access_log.isEnabledFor(logging.INFO):
         return
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept"
-    response.headers["Access-Control-Expose-Headers"] = ("X-KG-Rows, X-KG-Truncated, "
-                                                         "X-KG-Store-Version, Location")
+    access_log.info(json.dumps({
+        "method": method, "path": path, "status": status, "client": client, "endpoint": endpoint,
+        "seconds": round(time.monotonic() - started, 6),
+        "query_seconds": None if query_seconds is None else round(query_seconds, 6),
+        "cached": cached, "bytes": size}))

@@ -77,38 +77,40 @@ def is_update() -> bool:
 
 @blueprint.route("/sparql", methods=METHODS)
 def sparql() -> Response:
-    """A query's answer: a repeated request is looked up before anything is read or screened."""
-    cache: AnswerCache = current_app.extensions["kg_cache"]
-    sent = request_as_sent()
-    answer = cache.get((*sent, current_app.extensions["kg_store"].version))
-    g.cached = answer is not None
-    if answer is None:
-        if is_update():
-            return update()
-        if request.method == "GET" and "query" not in request.args:
-            return service_description()
-        answer = negotiated_answer()
-        cache.put((*sent, answer.version), answer)
-    response = Response(answer.body, 200, content_type=_content_type(answer.media_type))
-    response.headers["X-KG-Rows"] = str(answer.rows)
-    response.headers["X-KG-Store-Version"] = answer.version
-    if answer.truncated:
-        response.headers["X-KG-Truncated"] = f"cut at {current_app.config['MAX_ROWS']} rows"
-    return response
+    """A query's answer, then kept under the request as sent too: a repeated request is
+    answered from there ahead of Flask, before anything is read or screened (server/hits.py)."""
+    max_rows = current_app.config["MAX_ROWS"]
+    sent = request_as_sent(request.environ, request.get_data() if request.method == "POST"
+                           else b"", max_rows)  # read before the form, which consumes the body
+    if is_update():
+        return update()
+    if request.method == "GET" and "query" not in request.args:
+        return service_description()
+    answer = negotiated_answer()
+    current_app.extensions["kg_cache"].put((*sent, answer.version), answer)
+    return Response(answer.body, 200, headers=answer_headers(answer, max_rows))
 
 
-def request_as_sent() -> tuple[Any, ...]:
+def request_as_sent(environ: dict[str, Any], body: bytes, max_rows: int) -> tuple[Any, ...]:
     """Every part of the request an answer depends on, unread: the query string (query,
-    format, default-graph-uri, named-graph-uri), the body and its type, Accept, and the base
-    IRI's parts; with the row cap. Requests equal in these get the same answer, or the same
-    error, which is never kept: a kept answer's query was screened when it first ran."""
-    environ = request.environ
-    body = request.get_data() if request.method == "POST" else b""
-    return ("request", request.method, environ.get("QUERY_STRING", ""),
+    format, default-graph-uri, named-graph-uri), the body (of a POST) and its type, Accept, and
+    the base IRI's parts; with the row cap. Requests equal in these get the same answer, or the
+    same error, which is never kept: a kept answer's query was screened when it first ran.
+    With the store version, it keys the answer cache."""
+    return ("request", environ["REQUEST_METHOD"], environ.get("QUERY_STRING", ""),
             environ.get("CONTENT_TYPE", ""), body, environ.get("HTTP_ACCEPT", ""),
             environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""),
-            environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-            current_app.config["MAX_ROWS"])
+            environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), max_rows)
+
+
+def answer_headers(answer: Answer, max_rows: int) -> list[tuple[str, str]]:
+    """The headers of a query's answer (CORS's aside, server/ops.py)."""
+    headers = [("Content-Type", _content_type(answer.media_type)),
+               ("Content-Length", str(len(answer.body))), ("X-KG-Rows", str(answer.rows)),
+               ("X-KG-Store-Version", answer.version)]
+    if answer.truncated:
+        headers.append(("X-KG-Truncated", f"cut at {max_rows} rows"))
+    return headers
 
 
 def negotiated_answer() -> Answer:
