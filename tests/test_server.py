@@ -284,6 +284,71 @@ def test_a_hit_is_logged_and_counted_and_spends_no_query_time(built, build_dir, 
             if line["path"] == "/sparql"] == [(200, False), (429, False), (200, True)]
 
 
+ALLOWED_ORIGIN = "https://allowed.example"
+# (method, query parameters, body, headers): answered ahead of Flask (server/hits.py) when
+# repeated; in several formats (by Accept and by `format`), from origins allowed by name, not
+# allowed and none, by GET and by both kinds of POST, one answer cut at the row cap.
+SENT = [
+    ("GET", {"query": COUNT_ALL}, None, {"Accept": "application/sparql-results+json"}),
+    ("GET", {"query": "SELECT ?s WHERE { ?s a ?type } LIMIT 3"}, None,
+     {"Accept": "text/csv", "Origin": ALLOWED_ORIGIN}),
+    ("GET", {"query": "ASK { ?s ?p ?o }", "format": "xml"}, None,
+     {"Origin": "https://elsewhere.example"}),
+    ("GET", {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"}, None,
+     {"Accept": "text/turtle", "Origin": ALLOWED_ORIGIN}),
+    ("POST", {}, {"query": "SELECT ?p WHERE { ?s ?p ?o } LIMIT 2"},
+     {"Accept": "text/tab-separated-values", "Origin": ALLOWED_ORIGIN}),
+    ("POST", {}, b"ASK { ?s a ?type }",
+     {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}),
+]
+
+
+def test_a_hit_answered_ahead_of_flask_is_flasks_own_answer(built, build_dir, tmp_path):
+    store = tmp_path / "store"
+    with serving(build_dir, store, "--cors-origin", ALLOWED_ORIGIN, "--max-rows", "50") as url:
+        def send(method: str, params: dict, body: object, headers: dict[str, str]
+                 ) -> requests.Response:
+            return requests.request(method, f"{url}/sparql", params=params, data=body,
+                                    headers=headers, timeout=30)
+
+        answers = []
+        for method, params, body, headers in SENT:
+            first = send(method, params, body, headers)  # a miss: Flask runs the query
+            # The same Accept written another way: a request not seen as sent, so Flask answers
+            # it from the answer kept for the query and its options; then repeated, it is a hit
+            # answered ahead of Flask.
+            also = {**headers, "Accept": headers.get("Accept", "*/*") + ";q=1"}
+            answers.append((first, send(method, params, body, also),
+                            send(method, params, body, also)))
+        hits, ok = (_metric(url, "kg_cache_hits_total"),
+                    _metric(url, 'kg_http_requests_total{endpoint="sparql.sparql",status="200"}'))
+    assert hits == 2 * len(SENT) and ok == 3 * len(SENT)
+    for first, by_flask, ahead in answers:
+        assert first.status_code == by_flask.status_code == ahead.status_code == 200
+        assert first.content == by_flask.content == ahead.content
+        headers = [{k: v for k, v in r.headers.items() if k != "Date"}
+                   for r in (first, by_flask, ahead)]
+        assert headers[0] == headers[1] == headers[2]
+    seen = [{k: r.headers.get(k) for k in ("Access-Control-Allow-Origin", "Vary",
+                                          "X-KG-Truncated")} for _, _, r in answers]
+    assert seen == [
+        {"Access-Control-Allow-Origin": None, "Vary": None, "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": "Origin", "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": None, "Vary": None, "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": "Origin",
+         "X-KG-Truncated": "cut at 50 rows"},
+        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": "Origin", "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": None, "Vary": None, "X-KG-Truncated": None}]
+    lines = [json.loads(line.partition(": ")[2]) for line in
+             store.with_suffix(".log").read_text().splitlines()
+             if line.startswith("caucasus_kg.access: ")]
+    assert [(line["method"], line["status"], line["cached"], line["endpoint"], line["bytes"])
+            for line in lines if line["path"] == "/sparql"] == [
+        (method, 200, cached, "sparql.sparql", len(answer.content))
+        for (method, *_), three in zip(SENT, answers, strict=True)
+        for cached, answer in zip((False, True, True), three, strict=True)]
+
+
 def _metric(server: str, name: str) -> float:
     for line in requests.get(f"{server}/metrics", timeout=10).text.splitlines():
         if line.startswith(name + " "):
