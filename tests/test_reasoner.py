@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from rdflib import RDF, Graph, Literal, URIRef
+import subprocess
+
+from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from kg import paths
+from kg.validate import Context
 from kg.validate.locate import Locator
-from kg.validate.reasoner import check_consistency
+from kg.validate.reasoner import check_consistency, hermit_command, named_classes
 from kg.vocab import CKG, CKR
+
+from .conftest import DATA
+
+EX = Namespace("http://example.org/")
 
 
 def ontology() -> Graph:
@@ -39,3 +46,43 @@ def test_check_consistency_reports_a_state_that_is_a_person():
     assert findings[0].kind.value == "owl" and findings[0].file == "bad.ttl"
     assert findings[0].focus_node == "ckr:armenia"
     assert "both ckg:Person and ckg:State, which are disjoint" in findings[0].message
+
+
+def test_check_consistency_reports_an_unsatisfiable_class():
+    graph = ontology()
+    graph.add((EX.StatePerson, RDFS.subClassOf, CKG.State))
+    graph.add((EX.StatePerson, RDFS.subClassOf, CKG.Person))
+    [finding] = check_consistency(graph, Locator("unsatisfiable.ttl"))
+    assert finding.kind.value == "owl" and finding.file == "unsatisfiable.ttl"
+    assert finding.message == f"class <{EX.StatePerson}> is unsatisfiable: it can have no instance"
+
+
+def test_check_consistency_accepts_classes_that_cannot_all_have_instances_at_once():
+    # Each class is {ex:a} at most and they are disjoint: either may have ex:a as instance, not
+    # both. The first run (an instance of every class) fails; the second finds nothing wrong.
+    graph = ontology().parse(format="turtle", data="""
+        @prefix ex: <http://example.org/> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ex:Only a owl:Class ; rdfs:subClassOf [ a owl:Class ; owl:oneOf ( ex:a ) ] .
+        ex:Other a owl:Class ; rdfs:subClassOf [ a owl:Class ; owl:oneOf ( ex:a ) ] ;
+            owl:disjointWith ex:Only .
+        """)
+    assert check_consistency(graph, Locator("nominals.ttl")) == []
+
+
+def test_named_classes_include_every_class_hermit_classifies(tmp_path):
+    # What the first run's instances must cover: every class HermiT would test for `-U`, which
+    # it lists (with owl:Thing and owl:Nothing) as the subclasses of owl:Thing.
+    graph = ontology() + Context.from_repository().registry
+    graph.parse(DATA / "shapes" / "valid.ttl")
+    graph.add((EX.Undeclared, RDFS.subClassOf, CKG.Place))
+    graph.add((CKR["example"], RDF.type, EX.Typed))
+    ntriples = tmp_path / "graph.nt"
+    graph.serialize(ntriples, format="nt", encoding="utf-8")
+    run = subprocess.run([*hermit_command(), "-N", f"-s<{OWL.Thing}>",
+                          "--ignoreUnsupportedDatatypes", ntriples.as_uri()],
+                         capture_output=True, text=True, check=True)
+    classified = {URIRef(line.strip()) for line in run.stdout.splitlines()[1:]}
+    assert {EX.Undeclared, EX.Typed, CKG.Place} <= classified
+    assert classified - {OWL.Thing, OWL.Nothing} <= named_classes(graph)
