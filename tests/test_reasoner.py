@@ -10,7 +10,7 @@ from rdflib.namespace import XSD
 from kg import paths
 from kg.validate import Context
 from kg.validate.locate import Locator
-from kg.validate.reasoner import check_consistency, hermit_command, named_classes
+from kg.validate.reasoner import ConsistencyCheck, Hermit, check_consistency, named_classes
 from kg.vocab import CKG, CKR
 
 from .conftest import DATA
@@ -80,9 +80,42 @@ def test_named_classes_include_every_class_hermit_classifies(tmp_path):
     graph.add((CKR["example"], RDF.type, EX.Typed))
     ntriples = tmp_path / "graph.nt"
     graph.serialize(ntriples, format="nt", encoding="utf-8")
-    run = subprocess.run([*hermit_command(), "-N", f"-s<{OWL.Thing}>",
-                          "--ignoreUnsupportedDatatypes", ntriples.as_uri()],
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(Hermit.find(tmp_path).command(
+        "-N", f"-s<{OWL.Thing}>", "--ignoreUnsupportedDatatypes", ntriples.as_uri()),
+        capture_output=True, text=True, check=True)
     classified = {URIRef(line.strip()) for line in run.stdout.splitlines()[1:]}
     assert {EX.Undeclared, EX.Typed, CKG.Place} <= classified
     assert classified - {OWL.Thing, OWL.Nothing} <= named_classes(graph)
+
+
+def test_hermit_writes_a_class_data_archive_and_runs_from_it(tmp_path):
+    first = Hermit.find(tmp_path)
+    assert first.dump is not None and not first.archive.exists()
+    with ConsistencyCheck(ontology(), Locator("first"), tmp_path) as check:
+        assert check.findings() == []
+    assert first.archive.exists() and not list(tmp_path.rglob("*.part"))
+    again = Hermit.find(tmp_path)
+    assert again.dump is None and again.archive == first.archive
+    assert f"-XX:SharedArchiveFile={first.archive}" in again.command()
+    with ConsistencyCheck(ontology(), Locator("again"), tmp_path) as check:
+        assert check.findings() == []
+
+
+def test_hermit_runs_as_without_an_archive_java_cannot_use(tmp_path):
+    archive = Hermit.find(tmp_path).archive
+    archive.write_bytes(b"not an archive")
+    graph = ontology()
+    graph.add((URIRef(CKR["armenia"]), RDF.type, CKG.Person))
+    graph.add((URIRef(CKR["armenia"]), RDF.type, CKG.State))
+    with ConsistencyCheck(graph, Locator("bad.ttl"), tmp_path) as check:
+        [finding] = check.findings()
+    assert "both ckg:Person and ckg:State" in finding.message
+
+
+def test_hermit_runs_without_an_archive_where_it_cannot_write_one(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder should be")
+    hermit = Hermit.find(blocked)
+    assert hermit.archive is None and "-cp" in hermit.command()
+    with ConsistencyCheck(ontology(), Locator("ontology"), blocked) as check:
+        assert check.findings() == []
