@@ -138,8 +138,8 @@ def validate_units(units: list[Graph], context: Context, locator: Locator, reaso
         # HermiT first: its Java process reasons on one core while terms and shapes are
         # checked here on the other.
         owl = stack.enter_context(ConsistencyCheck(
-            context.ontology + context.registry + simple_graph(chain.from_iterable(units)),
-            locator)) if reason else None
+            simple_graph(chain(context.ontology, context.registry, *units)), locator)
+        ) if reason else None
         findings = check_terms(chain.from_iterable(units), context.defined, locator)
         documents = simple_graph(chain(context.documents,
                                        *(_documents_in(unit) for unit in units)))
