@@ -8,8 +8,6 @@ HermiT runs through its own command line, asked for the unsatisfiable classes (`
 can only list for a consistent ontology: the two checks in one run. owlready2's
 `sync_reasoner_hermit` asks it to classify the whole hierarchy and reads every inferred axiom
 back into its quadstore, about three times as long for the same two answers (bench/README.md).
-Java starts faster from a class data archive of the classes HermiT loads, which the first run
-on a machine writes (`Hermit`).
 
 `-U` still classifies the whole hierarchy, a tableau test per class: for a contributed file half
 of HermiT's time. So HermiT is first asked only whether the graph stays consistent with a fresh
@@ -18,7 +16,8 @@ no class is unsatisfiable, as each has an instance in a model of it, which is al
 have said. Only a graph that fails this (inconsistent, an unsatisfiable class, or classes that
 cannot all have instances at once, which nominals allow) gets the `-U` run, which tells these
 apart and names the classes. HermiT runs in the background (`ConsistencyCheck`) while the
-caller goes on with other checks.
+caller goes on with other checks, and Java starts faster from a class data archive of the
+classes HermiT loads, which the first run on a machine writes (`Hermit`).
 """
 
 from __future__ import annotations
@@ -56,8 +55,6 @@ JAVA_OPTIONS = (
 )
 CLI = "org.semanticweb.HermiT.cli.CommandLine"
 INCONSISTENT = "Inconsistent ontology"  # what HermiT says (exit status 1) when it is
-
-
 SATISFIABLE = " is satisfiable."  # what `-k` prints of owl:Thing when the input is consistent
 # Where classes are named: the objects of these predicates, and of rdf:type but for the OWL,
 # RDF and RDFS vocabulary; the subjects of the first three; and the members of these lists.
@@ -155,8 +152,8 @@ class Hermit:
     """How to run HermiT's command line here: Java, the classpath and a class data archive.
 
     The archive (JDK 13+ AppCDS, in `cache`/hermit) holds the classes HermiT loaded, parsed
-    and laid out as Java keeps them in memory: with it a contributed file's check took 0.15 s
-    of CPU less (bench/README.md). The first run writes it at exit (`dump`) and `ran` moves it
+    and laid out as Java keeps them in memory: with it HermiT took a fifth less CPU on a
+    contributed file (bench/README.md). The first run writes it at exit (`dump`) and `ran` moves it
     into place. Its name hashes the Java runtime's and HermiT's files and JAVA_OPTIONS, so a
     new Java writes another; Java ignores an archive it cannot use (damaged, or of another
     build) and runs as without one. A cache folder that cannot be written means no archive.
