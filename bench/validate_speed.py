@@ -1,8 +1,11 @@
 """Wall time and peak memory of `kg validate` on a large file: cold, again unchanged, after one
-graph changed, and on one graph of it as a contributed file (with and without HermiT).
+graph changed, and on one graph of it as a contributed file (with and without HermiT); or the
+CPU and wall time of `kg validate` on one contributed file, run after run.
 
 Usage: .venv/bin/python bench/validate_speed.py --triples 1000000 [--seed 1] [--data FILE.nq]
            [--keep DIR]
+       .venv/bin/python bench/validate_speed.py --contribution FILE.trig [--runs 7]
+           [--tree DIR]...
 
 It writes synthetic N-Quads with bench/generate.py (or takes `--data`), then runs the real
 `kg validate --no-reason` on it in a subprocess four times with one result cache (kg/validate/
@@ -12,15 +15,25 @@ that graph into a file of its own, a contributor's file, and validates it with a
 without and with HermiT. One Markdown table goes to stdout: each step's wall time and peak
 resident memory (GNU time, the largest process: Python or HermiT's Java) and the graphs it
 validated and reused (from `kg validate`'s stderr); progress goes to stderr.
+
+With `--contribution`, it runs `kg validate --no-incremental` on that one file `--runs` times
+with and without HermiT, for each `--tree` (a checkout whose kg/ is run: this one by default;
+give two to compare code, their runs alternated so that both see the same load), and prints
+the median CPU time (user + sys of the command and its children, HermiT's Java included) and
+wall time of each, with their range. The machine's load changes wall times much more than CPU.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +53,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, help="an N-Quads file instead")
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: temporary)")
+    parser.add_argument("--contribution", type=Path, help="time this one file instead")
+    parser.add_argument("--runs", type=int, default=7, help="of each --contribution command")
+    parser.add_argument("--tree", type=Path, action="append",
+                        help="a checkout whose kg/ to time (repeat to compare; default: this)")
     options = parser.parse_args()
+    if options.contribution:
+        time_contribution(options.contribution.resolve(), options.tree or [ROOT], options.runs)
+        return
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as scratch:
         work = (options.keep or Path(scratch)).resolve()
         work.mkdir(parents=True, exist_ok=True)
@@ -89,6 +109,41 @@ def edit_one_graph(data: Path, changed: Path, one: Path) -> int:
     with changed.open(encoding="utf-8") as lines, one.open("w", encoding="utf-8") as out:
         out.writelines(line for line in lines if line.rstrip(" .\n").endswith(edited))
     return len(graphs)
+
+
+def time_contribution(file: Path, trees: list[Path], runs: int) -> None:
+    """Print a table of median CPU and wall seconds of `kg validate` on `file`, per tree and
+    with and without HermiT, the runs of every variant interleaved."""
+    variants = [(tree.resolve(), flag) for flag in ("--no-reason", "--reason") for tree in trees]
+    times: dict[tuple[Path, str], list[tuple[float, float]]] = {v: [] for v in variants}
+    for run in range(runs):
+        for tree, flag in variants:
+            log(f"run {run + 1}/{runs}: {tree} {flag}")
+            times[tree, flag].append(cpu_and_wall(tree, [flag, "--no-incremental", str(file)]))
+    print("| tree | HermiT | CPU (median, range) | wall (median, range) |\n|---|---|---|---|")
+    for (tree, flag), measured in times.items():
+        cpu, wall = ([m[i] for m in measured] for i in (0, 1))
+        print(f"| {tree} | {'yes' if flag == '--reason' else 'no'} | {spread(cpu)} | "
+              f"{spread(wall)} |")
+
+
+def cpu_and_wall(tree: Path, arguments: list[str]) -> tuple[float, float]:
+    """User + sys seconds of `kg validate ARGUMENTS` run from `tree` and its children, and
+    its wall seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    report = subprocess.run([sys.executable, "-m", "kg.cli", "validate", *arguments],
+                            capture_output=True, text=True, cwd=tree,
+                            env={**os.environ, "PYTHONPATH": str(tree)})
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if report.returncode not in (0, 1):
+        raise SystemExit(f"kg validate failed:\n{report.stderr}")
+    return (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, wall)
+
+
+def spread(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds):.2f} s ({min(seconds):.2f} to {max(seconds):.2f})"
 
 
 def run_validate(flags: list[str], target: Path) -> tuple[float, float, str]:

@@ -40,6 +40,11 @@ CONTRIBUTIONS_DIR = PROJECT_ROOT / "contributions"
 # The query page's YASGUI, installed from npm by `make setup` (package.json): its built bundle.
 YASGUI_DIR = PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 BUILD_DIR = Path(os.environ.get("KG_BUILD_DIR", PROJECT_ROOT / "build"))
+# What this machine's tools derive for themselves, whichever checkout runs them (HermiT's class
+# data archive for Java, kg/validate/reasoner.py).
+CACHE_DIR = Path(os.environ.get("KG_CACHE_DIR")
+                 or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                 / "caucasus-kg")
 
 
 def current_build(build_dir: Path = BUILD_DIR) -> Path:

@@ -38,6 +38,9 @@ ENTITY_TYPES = frozenset({
     "NewsOrganization", "MilitaryForce", "BorderGuardForce", "PeacekeepingForce", "Place",
     "AdministrativeRegion", "Settlement", "Border", "Facility", "Territory", "Agreement",
 }) | EVENT_TYPES
+# libyaml's parser where PyYAML was built with it (its wheels are): the pure-Python one took
+# 0.2 s of the 1.4 s a contributed file's `kg validate` costs (bench/README.md).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def read_registry(path: Path) -> Registry:
     """Read and check the registry; raises RegistryError naming the line of the first problem."""
     path = Path(path)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise RegistryError(f"not valid YAML: {getattr(error, 'problem', error)}", path,
@@ -149,7 +152,7 @@ def _read_entity(key_node: yaml.Node, value_node: yaml.Node, path: Path) -> Enti
     if not isinstance(value_node, yaml.MappingNode):
         raise RegistryError(f"entry {key!r} must be a mapping of fields", path, line)
     lines = {child.value: _line(child) for child, _ in value_node.value}
-    data: dict[str, Any] = yaml.safe_load(yaml.serialize(value_node))
+    data: dict[str, Any] = yaml.constructor.SafeConstructor().construct_document(value_node)
     for name in data:
         if name not in FIELDS:
             close = difflib.get_close_matches(str(name), FIELDS, n=1)

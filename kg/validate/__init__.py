@@ -9,6 +9,7 @@ consistency with HermiT. Used by `kg validate` and by `kg build` before a build 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import chain
@@ -28,7 +29,7 @@ from kg.registry import read_registry
 from kg.validate.cache import ResultCache, fingerprint
 from kg.validate.findings import Finding, Kind, sort_findings
 from kg.validate.locate import Locator
-from kg.validate.reasoner import check_consistency
+from kg.validate.reasoner import ConsistencyCheck
 from kg.validate.shacl import Shapes, check_units
 from kg.validate.terms import check_terms, defined_terms
 from kg.vocab import CKG
@@ -133,13 +134,19 @@ def validate_units(units: list[Graph], context: Context, locator: Locator, reaso
                    cache: ResultCache | None = None) -> list[Finding]:
     """Terms, shapes per unit and (if `reason`) OWL consistency of the units of one file; the
     shapes' results of units the `cache` knows are reused."""
-    findings = check_terms(chain.from_iterable(units), context.defined, locator)
-    documents = simple_graph(chain(context.documents, *(_documents_in(unit) for unit in units)))
-    findings += check_units(units, partial(context.data_for, documents=documents),
-                            context.hierarchy, context.shapes, locator, cache)
-    if reason:
-        everything = simple_graph(chain.from_iterable(units))
-        findings += check_consistency(context.ontology + context.registry + everything, locator)
+    with ExitStack() as stack:
+        # HermiT first: its Java process reasons on one core while terms and shapes are
+        # checked here on the other.
+        owl = stack.enter_context(ConsistencyCheck(
+            simple_graph(chain(context.ontology, context.registry, *units)), locator)
+        ) if reason else None
+        findings = check_terms(chain.from_iterable(units), context.defined, locator)
+        documents = simple_graph(chain(context.documents,
+                                       *(_documents_in(unit) for unit in units)))
+        findings += check_units(units, partial(context.data_for, documents=documents),
+                                context.hierarchy, context.shapes, locator, cache)
+        if owl is not None:
+            findings += owl.findings()
     return sort_findings(findings)
 
 
