@@ -8,7 +8,7 @@ consistency with HermiT. Used by `kg validate` and by `kg build` before a build 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import chain
@@ -130,13 +130,18 @@ def unit_graphs(graphs: Iterable[Graph]) -> list[Graph]:
 
 
 def validate_units(units: list[Graph], context: Context, locator: Locator, reason: bool = True,
-                   cache: ResultCache | None = None) -> list[Finding]:
+                   cache: ResultCache | None = None,
+                   meanwhile: Callable[[], object] | None = None) -> list[Finding]:
     """Terms, shapes per unit and (if `reason`) OWL consistency of the units of one file; the
-    shapes' results of units the `cache` knows are reused."""
-    findings = check_terms(chain.from_iterable(units), context.defined, locator)
-    documents = simple_graph(chain(context.documents, *(_documents_in(unit) for unit in units)))
-    findings += check_units(units, partial(context.data_for, documents=documents),
-                            context.hierarchy, context.shapes, locator, cache)
+    shapes' results of units the `cache` knows are reused. `meanwhile` runs in this process
+    while other processes check the shapes (see check_units); the locator is not read before
+    it has run."""
+    documents = simple_graph(chain(context.documents,
+                                   *(_documents_in(unit) for unit in units)))
+    findings = check_units(units, partial(context.data_for, documents=documents),
+                           context.hierarchy, context.shapes, locator, cache,
+                           meanwhile=meanwhile)
+    findings += check_terms(chain.from_iterable(units), context.defined, locator)
     if reason:
         everything = simple_graph(chain.from_iterable(units))
         findings += check_consistency(context.ontology + context.registry + everything, locator)
@@ -187,11 +192,9 @@ def _hierarchy(ontology: Graph) -> Graph:
     return simple_graph(ontology.triples((None, RDFS.subClassOf, None)))
 
 
-def _documents_in(graph: Graph) -> Graph:
-    documents = Graph()
+def _documents_in(graph: Graph) -> Iterator[Triple]:
     for node in graph.subjects(RDF.type, CKG.Document):
-        documents += graph.triples((node, None, None))
-    return documents
+        yield from graph.triples((node, None, None))
 
 
 def _referenced(graph: Graph) -> set[Node]:
