@@ -182,11 +182,13 @@ def _write_and_check(graphs: list[Graph], release: Path, sources: Sources,
                      timings: dict[str, float], reuse: dict[str, dict[str, int]], reason: bool,
                      docs: bool, cache_file: Path | None) -> BuildReport:
     trig = release / "dataset.trig"
+    locator = Locator(trig)
 
     def write() -> None:
         clock = time.perf_counter()
         write_graphs(graphs, trig, release / "dataset.nq")
         timings["write"] = time.perf_counter() - clock
+        locator.read()  # for the findings' lines, which would otherwise be read after
 
     clock = time.perf_counter()
     named = {graph.identifier: graph for graph in graphs}
@@ -196,7 +198,7 @@ def _write_and_check(graphs: list[Graph], release: Path, sources: Sources,
     try:
         # The files are written while the workers check the shapes (this process would
         # otherwise wait for them, and they for it), so "validate" includes "write".
-        findings = validate_units(unit_graphs(graphs), context, Locator(trig), reason, cache,
+        findings = validate_units(unit_graphs(graphs), context, locator, reason, cache,
                                   meanwhile=write)
     finally:
         if cache is not None:

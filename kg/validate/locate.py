@@ -52,6 +52,11 @@ class Locator:
         return {match.group(1): match.group(2) for line in self.lines[:500]
                 if (match := PREFIX_LINE.match(line))}
 
+    def read(self) -> None:
+        """Read the file and index its nodes now rather than at the first `find` (a build does
+        it while other processes validate)."""
+        _ = self._places
+
     def find(self, node: Node | None) -> tuple[int | None, int | None]:
         """(line, column), 1-based, of the node's first appearance as a subject, else anywhere."""
         if not isinstance(node, URIRef):
