@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import subprocess
 import sys
 import time
@@ -33,12 +34,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--every", type=float, default=0.5, help="seconds between samples")
     parser.add_argument("--window", type=float, default=5.0, help="seconds per printed row")
+    parser.add_argument("--cores", type=int, default=os.cpu_count() or 1,
+                        help="cores of the quiet machine the summary estimates a wall for")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     options = parser.parse_args()
     command = options.command[1:] if options.command[:1] == ["--"] else options.command
     if not command:
         parser.error("no command to run")
-    print(report(sample(command, options.every), options.window))
+    print(report(sample(command, options.every), options.window, options.cores))
 
 
 def sample(command: list[str], every: float) -> list[Sample]:
@@ -56,10 +59,10 @@ def sample(command: list[str], every: float) -> list[Sample]:
     return samples
 
 
-def report(samples: list[Sample], window: float) -> str:
+def report(samples: list[Sample], window: float, cores: int) -> str:
     """One row per window (cores wanted and cores run, in all and per depth), then the
     summary."""
-    rows, ran, wanted, low = [], 0.0, 0.0, 0.0
+    rows, ran, wanted, low, quiet = [], 0.0, 0.0, 0.0, 0.0
     start = 0.0
     window_ran: dict[int, float] = defaultdict(float)
     window_wanted: dict[int, float] = defaultdict(float)
@@ -82,13 +85,25 @@ def report(samples: list[Sample], window: float) -> str:
                                for depth in sorted(window_wanted))
             rows.append(f"{after_t:7.1f} s  wanted/ran {sum(window_wanted.values()) / length:4.2f}/"
                         f"{sum(window_ran.values()) / length:4.2f} cores  {depths}")
+            quiet += quiet_wall(length, sum(window_wanted.values()), sum(window_ran.values()),
+                                cores)
             start = after_t
             window_ran, window_wanted = defaultdict(float), defaultdict(float)
     wall = samples[-1][0]
     rows.append(f"wall {wall:.1f} s, CPU {ran:.1f} s, mean {wanted / wall:.2f} cores wanted "
                 f"({ran / wall:.2f} ran), under 1.5 cores wanted {100 * low / wall:.0f}% "
-                "of the wall")
+                f"of the wall; on {cores} free cores about {quiet:.0f} s")
     return "\n".join(rows)
+
+
+def quiet_wall(length: float, wanted: float, ran: float, cores: int) -> float:
+    """How long a window's work (`ran` CPU seconds, `wanted` core-seconds wanted, over
+    `length` seconds) would take if the tree got every core it wanted, up to `cores`: an
+    estimate that takes the work to progress with the CPU it gets. A window in which the
+    tree wanted nothing (it slept or waited for input and output) keeps its length."""
+    if wanted <= 0.01 * length:
+        return length
+    return ran / min(max(wanted, ran) / length, cores)
 
 
 def _tree_times(root: int) -> dict[tuple[int, int], tuple[int, float, float]]:
