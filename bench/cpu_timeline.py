@@ -9,9 +9,10 @@ jobs a process waits for a core where the tree's own structure would have kept i
 "wanted" shows the idle cores that are the program's doing (a process blocked on a pipe or a
 lock wants nothing), and "ran" what it got. One row per `--window` seconds, split by depth in
 the tree (for bench/build_speed.py: d1 is the build's main process, d2 its workers), then a
-summary: wall, CPU, mean cores wanted, and the share of the wall during which the tree wanted
-fewer than 1.5 cores. A thread that ends between two samples loses its last interval, so the
-figures are lower bounds (a pool's workers live for the whole phase, so this matters little).
+summary: wall, CPU, mean cores wanted, the share of the wall during which the tree wanted
+fewer than 1.5 cores, an estimate of the wall on free cores, and the CPU at each depth. A
+thread that ends between two samples loses its last interval, so the figures are lower
+bounds (a pool's workers live for the whole phase, so this matters little).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def report(samples: list[Sample], window: float, cores: int) -> str:
     """One row per window (cores wanted and cores run, in all and per depth), then the
     summary."""
     rows, ran, wanted, low, quiet = [], 0.0, 0.0, 0.0, 0.0
+    ran_by_depth: dict[int, float] = defaultdict(float)
     start = 0.0
     window_ran: dict[int, float] = defaultdict(float)
     window_wanted: dict[int, float] = defaultdict(float)
@@ -72,6 +74,7 @@ def report(samples: list[Sample], window: float, cores: int) -> str:
             # a thread new since the last sample (its times start at 0) spent them all
             _, on_before, waiting_before = before.get(thread, (depth, 0.0, 0.0))
             window_ran[depth] += on_core - on_before
+            ran_by_depth[depth] += on_core - on_before
             window_wanted[depth] += on_core - on_before + waiting - waiting_before
             ran += on_core - on_before
             interval += on_core - on_before + waiting - waiting_before
@@ -92,7 +95,8 @@ def report(samples: list[Sample], window: float, cores: int) -> str:
     wall = samples[-1][0]
     rows.append(f"wall {wall:.1f} s, CPU {ran:.1f} s, mean {wanted / wall:.2f} cores wanted "
                 f"({ran / wall:.2f} ran), under 1.5 cores wanted {100 * low / wall:.0f}% "
-                f"of the wall; on {cores} free cores about {quiet:.0f} s")
+                f"of the wall; on {cores} free cores about {quiet:.0f} s; CPU by depth "
+                + ", ".join(f"d{depth} {cpu:.1f} s" for depth, cpu in sorted(ran_by_depth.items())))
     return "\n".join(rows)
 
 
