@@ -1,6 +1,6 @@
 """Where the cores sit idle: a command's process tree sampled every half second.
 
-Usage: .venv/bin/python bench/cpu_timeline.py [--every 0.5] [--window 5] -- COMMAND...
+Usage: .venv/bin/python bench/cpu_timeline.py [--every 0.5] [--window 5] [--cores N] -- COMMAND...
 
 Runs COMMAND and reads, for each thread of each process in its tree, the time it ran on a
 core and the time it waited for one while runnable (/proc/PID/task/TID/schedstat, Linux only),
