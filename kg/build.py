@@ -181,10 +181,14 @@ def build(build_dir: Path = paths.BUILD_DIR, reason: bool = True, docs: bool = T
 def _write_and_check(graphs: list[Graph], release: Path, sources: Sources,
                      timings: dict[str, float], reuse: dict[str, dict[str, int]], reason: bool,
                      docs: bool, cache_file: Path | None) -> BuildReport:
-    clock = time.perf_counter()
     trig = release / "dataset.trig"
-    write_graphs(graphs, trig, release / "dataset.nq")
-    timings["write"] = time.perf_counter() - clock
+    locator = Locator(trig)
+
+    def write() -> None:
+        clock = time.perf_counter()
+        write_graphs(graphs, trig, release / "dataset.nq")
+        timings["write"] = time.perf_counter() - clock
+        locator.read()  # for the findings' lines, which would otherwise be read after
 
     clock = time.perf_counter()
     named = {graph.identifier: graph for graph in graphs}
@@ -192,7 +196,10 @@ def _write_and_check(graphs: list[Graph], release: Path, sources: Sources,
     # kept beside the releases: the next build re-validates only the graphs that changed
     cache = ResultCache(cache_file, context.fingerprint) if cache_file is not None else None
     try:
-        findings = validate_units(unit_graphs(graphs), context, Locator(trig), reason, cache)
+        # The files are written while the workers check the shapes (this process would
+        # otherwise wait for them, and they for it), so "validate" includes "write".
+        findings = validate_units(unit_graphs(graphs), context, locator, reason, cache,
+                                  meanwhile=write)
     finally:
         if cache is not None:
             cache.close()
@@ -205,7 +212,8 @@ def _write_and_check(graphs: list[Graph], release: Path, sources: Sources,
         clock = time.perf_counter()
         write_ontology_docs(release / "ontology")
         timings["docs"] = time.perf_counter() - clock
-    sizes = {str(graph.identifier): len(graph) for graph in graphs if len(graph)}
+    # SimpleMemory counts a graph's triples by walking them: once each
+    sizes = {str(graph.identifier): size for graph in graphs if (size := len(graph))}
     report = BuildReport(release, sizes, timings, findings)
     manifest = {
         "version": __version__,

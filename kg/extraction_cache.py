@@ -18,15 +18,13 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import pyoxigraph as ox
-
 import kg
 from kg import paths
 from kg.cache import fingerprint, open_cache, store_entries
 from kg.corpus import Document
 from kg.extract.nlp import MODEL
 from kg.pipeline import Extraction, PlannedStage
-from kg.rdf import Converted, to_oxigraph, to_rdflib
+from kg.rdf import Converted, to_rdflib
 
 PACKAGE = Path(kg.__file__).parent
 # The libraries whose versions change what the stages find or how triples are written.
@@ -71,21 +69,16 @@ class ExtractionCache:
         (value,) = self.connection.execute("SELECT value FROM entry WHERE key = ?",
                                            (document_key(document),)).fetchone()
         record = json.loads(value)
-        terms = self.terms
-        triples = [(terms[t.subject], terms[t.predicate], terms[t.object])
-                   for t in ox.parse(record["triples"].encode(), format=ox.RdfFormat.N_TRIPLES)]
         self.reused += 1
-        return Extraction(document, triples, record["warnings"])  # type: ignore[arg-type]
+        return Extraction.from_ntriples(document, record["triples"].encode(), record["warnings"],
+                                        self.terms)
 
     def record(self, extractions: Sequence[Extraction]) -> None:
         """Keep new extractions."""
         entries = {}
         for extraction in extractions:
-            triples = ox.serialize([ox.Triple(*(to_oxigraph(term) for term in triple))
-                                    for triple in extraction.triples],
-                                   format=ox.RdfFormat.N_TRIPLES)
             entries[document_key(extraction.document)] = json.dumps(
-                {"triples": triples.decode(), "warnings": extraction.warnings})
+                {"triples": extraction.ntriples.decode(), "warnings": extraction.warnings})
         store_entries(self.connection, entries)
         self.extracted += len(extractions)
 

@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import yaml
 from kg.corpus import Document
 from kg.errors import ConfigError
 from kg.provenance import Triple, activity_triples
+from kg.rdf import Converted, ntriples, read_ntriples, to_rdflib
 from kg.registry import Registry
 from kg.stages import Additions, DocumentState, Stage, load_stages
 
@@ -26,9 +28,10 @@ logger = logging.getLogger("kg.pipeline")
 # Documents a batch stage sees at once: large enough for the parser's batching, small enough
 # that a batch's parses fit in memory beside the graph.
 BATCH = 64
-# Batches each worker process gets, at least: smaller batches than BATCH when the corpus is
-# small, so that no worker idles while another finishes a long last batch.
-WORKER_SHARES = 4
+# Batches each worker process gets, at least: smaller batches than BATCH unless the corpus is
+# large, so that no worker idles long while another finishes the last batch (at 4 a worker,
+# 1,000 documents went in batches of 64, and one core idled for up to a batch at the end).
+WORKER_SHARES = 16
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,20 @@ class Extraction:
     triples: list[Triple]
     warnings: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_ntriples(cls, document: Document, data: bytes, warnings: list[str],
+                      terms: Converted) -> Extraction:
+        """An extraction whose triples come as N-Triples (from a worker or the extraction
+        cache), read with the term memo `terms`; `ntriples` then gives those bytes back."""
+        extraction = cls(document, read_ntriples(data, terms), warnings)  # type: ignore[arg-type]
+        extraction.__dict__["ntriples"] = data  # cached_property's own slot: nothing to redo
+        return extraction
+
+    @cached_property
+    def ntriples(self) -> bytes:
+        """The triples as N-Triples."""
+        return ntriples(self.triples)
+
     def log_warnings(self) -> None:
         for warning in self.warnings:
             logger.warning("%s: %s", self.document.path, warning)
@@ -124,11 +141,12 @@ def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
              if "processes" in planned.settings else planned for planned in stages]
     size = min(BATCH, -(-len(documents) // (workers * WORKER_SHARES)))
     batches = [documents[first:first + size] for first in range(0, len(documents), size)]
+    terms = Converted(to_rdflib)  # one term object for each thing the documents name
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_take_plan, initargs=(alone, registry)) as pool:
         for batch, results in zip(batches, pool.imap(_run_batch, batches), strict=True):
-            for document, (triples, warnings) in zip(batch, results, strict=True):
-                yield Extraction(document, triples, warnings)
+            for document, (data, warnings) in zip(batch, results, strict=True):
+                yield Extraction.from_ntriples(document, data, warnings, terms)
 
 
 _plan: tuple[list[PlannedStage], Registry] | None = None  # a worker's plan and registry
@@ -139,10 +157,13 @@ def _take_plan(stages: list[PlannedStage], registry: Registry) -> None:
     _plan = (stages, registry)
 
 
-def _run_batch(documents: Sequence[Document]) -> list[tuple[list[Triple], list[str]]]:
-    """The triples and warnings of each document (the documents themselves are not sent back)."""
+def _run_batch(documents: Sequence[Document]) -> list[tuple[bytes, list[str]]]:
+    """The triples (as N-Triples) and warnings of each document; the documents themselves are
+    not sent back. N-Triples, not pickled rdflib terms: serialising here (in parallel) spares
+    the main process unpickling every term (rdflib re-parses a typed literal's value) and
+    serialising again for the extraction cache, while the workers wait."""
     assert _plan is not None, "the worker was started without a plan"
-    return [(extraction.triples, extraction.warnings)
+    return [(extraction.ntriples, extraction.warnings)
             for extraction in run_documents(_plan[0], documents, _plan[1])]
 
 

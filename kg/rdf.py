@@ -94,6 +94,20 @@ def simple_graph(triples: Iterable[tuple[Node, Node, Node]], identifier: Node | 
     return graph
 
 
+def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """Triples as N-Triples (a worker's extraction on its way back, an extraction cache entry)."""
+    terms = Converted(to_oxigraph)
+    return ox.serialize([ox.Triple(terms[s], terms[p], terms[o]) for s, p, o in triples],
+                        format=ox.RdfFormat.N_TRIPLES)
+
+
+def read_ntriples(data: bytes, terms: Converted) -> list[tuple[Node, Node, Node]]:
+    """The triples of N-Triples `data`, as rdflib terms converted through `terms` (a
+    Converted(to_rdflib), which may be shared by many documents naming the same things)."""
+    return [(terms[t.subject], terms[t.predicate], terms[t.object])
+            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
 def syntax_error(error: SyntaxError, path: Path | str) -> InputError:
     """pyoxigraph's syntax error as an InputError naming the file, line and column."""
     return InputError(_syntax_message(error), path, error.lineno, error.offset)

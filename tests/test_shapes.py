@@ -6,15 +6,18 @@ component it must trip (`# fault: cksh:Shape sh:Component`).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from pyshacl.errors import ValidationFailure
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Dataset, Graph, URIRef
 
-from kg.validate import Context, validate_files
+from kg.rdf import write_dataset
+from kg.validate import Context, read_units, validate_files, validate_units
 from kg.validate.findings import Kind, Severity
-from kg.validate.shacl import Shapes
+from kg.validate.locate import Locator
+from kg.validate.shacl import PARALLEL_FROM, Shapes
 
 from .conftest import DATA
 
@@ -44,6 +47,24 @@ def test_bad_file_trips_its_shape(context, path: Path):
     assert errors == {expected_fault(path)}
     assert all(f.file == str(path) for f in findings)
     assert all(f.line for f in findings if f.focus_node and not f.focus_node.startswith("_:"))
+
+
+def test_findings_point_into_a_file_written_while_the_workers_check(context, tmp_path: Path):
+    """`kg build` writes its TriG file while forked workers check the shapes (`meanwhile`):
+    the findings' lines come from that file, read after it was written."""
+    dataset = Dataset()
+    for index, path in enumerate(sorted((SHAPES_DATA / "bad").glob("*.ttl"))[:PARALLEL_FROM]):
+        dataset.graph(URIRef(f"urn:test:graph/{index}")).parse(path, format="turtle")
+    source, written = tmp_path / "source.trig", tmp_path / "written.trig"
+    write_dataset(dataset, source)
+    units = read_units(source)
+    findings = validate_units(units, context, Locator(written), reason=False,
+                              meanwhile=lambda: shutil.copyfile(source, written))
+    expected = validate_units(units, context, Locator(source), reason=False)
+    assert len(findings) >= PARALLEL_FROM
+    assert all(f.line for f in findings if f.focus_node and not f.focus_node.startswith("_:"))
+    assert ([(f.line, f.column, f.rule, f.focus_node, f.message) for f in findings]
+            == [(f.line, f.column, f.rule, f.focus_node, f.message) for f in expected])
 
 
 @pytest.mark.parametrize("path", sorted((SHAPES_DATA / "warn").glob("*.ttl")),

@@ -8,7 +8,7 @@ consistency with HermiT. Used by `kg validate` and by `kg build` before a build 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -131,20 +131,24 @@ def unit_graphs(graphs: Iterable[Graph]) -> list[Graph]:
 
 
 def validate_units(units: list[Graph], context: Context, locator: Locator, reason: bool = True,
-                   cache: ResultCache | None = None) -> list[Finding]:
+                   cache: ResultCache | None = None,
+                   meanwhile: Callable[[], object] | None = None) -> list[Finding]:
     """Terms, shapes per unit and (if `reason`) OWL consistency of the units of one file; the
-    shapes' results of units the `cache` knows are reused."""
+    shapes' results of units the `cache` knows are reused. `meanwhile` runs in this process
+    while other processes check the shapes (see check_units); the locator is not read before
+    it has run."""
     with ExitStack() as stack:
         # HermiT first: its Java process reasons on one core while terms and shapes are
         # checked here on the other.
         owl = stack.enter_context(ConsistencyCheck(
             simple_graph(chain(context.ontology, context.registry, *units)), locator)
         ) if reason else None
-        findings = check_terms(chain.from_iterable(units), context.defined, locator)
         documents = simple_graph(chain(context.documents,
                                        *(_documents_in(unit) for unit in units)))
-        findings += check_units(units, partial(context.data_for, documents=documents),
-                                context.hierarchy, context.shapes, locator, cache)
+        findings = check_units(units, partial(context.data_for, documents=documents),
+                               context.hierarchy, context.shapes, locator, cache,
+                               meanwhile=meanwhile)
+        findings += check_terms(chain.from_iterable(units), context.defined, locator)
         if owl is not None:
             findings += owl.findings()
     return sort_findings(findings)
@@ -194,11 +198,9 @@ def _hierarchy(ontology: Graph) -> Graph:
     return simple_graph(ontology.triples((None, RDFS.subClassOf, None)))
 
 
-def _documents_in(graph: Graph) -> Graph:
-    documents = Graph()
+def _documents_in(graph: Graph) -> Iterator[Triple]:
     for node in graph.subjects(RDF.type, CKG.Document):
-        documents += graph.triples((node, None, None))
-    return documents
+        yield from graph.triples((node, None, None))
 
 
 def _referenced(graph: Graph) -> set[Node]:

@@ -29,16 +29,33 @@ KNOWN_PREFIXES = {
 
 
 class Locator:
-    """Lines of nodes in one file; a file we cannot read gives no lines, never an error."""
+    """Lines of nodes in one file; a file we cannot read gives no lines, never an error.
+
+    The file is read when a line or prefix is first asked for, not before: `kg build` hands
+    the validation a locator for the TriG file it is still writing.
+    """
 
     def __init__(self, file: Path | str, text: str | None = None) -> None:
         self.file = str(file)
+        self.text = text
+
+    @cached_property
+    def lines(self) -> list[str]:
+        text = self.text
         if text is None:
-            path = Path(file)
+            path = Path(self.file)
             text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        self.lines = text.splitlines()
-        self.prefixes = {match.group(1): match.group(2) for line in self.lines[:500]
-                         if (match := PREFIX_LINE.match(line))}
+        return text.splitlines()
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        return {match.group(1): match.group(2) for line in self.lines[:500]
+                if (match := PREFIX_LINE.match(line))}
+
+    def read(self) -> None:
+        """Read the file and index its nodes now rather than at the first `find` (a build does
+        it while other processes validate)."""
+        _ = self._places
 
     def find(self, node: Node | None) -> tuple[int | None, int | None]:
         """(line, column), 1-based, of the node's first appearance as a subject, else anywhere."""

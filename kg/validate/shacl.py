@@ -175,16 +175,23 @@ class Shapes:
 DataFor = Callable[[Graph], set[Triple]]  # a unit's data: the unit plus the context it cites
 # Units below which a second process costs more than it saves (it starts by forking).
 PARALLEL_FROM = 16
+# Units a worker takes at a time: few, so that no worker idles at the end while another
+# finishes a long chunk (pool.map's default gave each an eighth of the units: at 1,000 graphs
+# one core idled for up to 125 of them); a task is an index and its results, cheap to send.
+CHUNK = 4
 _pending: tuple[list[Graph], DataFor, Graph, Shapes, ResultCache | None] | None = None
 
 
 def check_units(units: list[Graph], data_for: DataFor, common: Graph, shapes: Shapes,
                 locator: Locator, cache: ResultCache | None = None,
-                workers: int = os.cpu_count() or 1) -> list[Finding]:
+                workers: int = os.cpu_count() or 1,
+                meanwhile: Callable[[], object] | None = None) -> list[Finding]:
     """Validate every unit on the triples `data_for` gives it and the `common` ones (the class
     hierarchy, which the cache's fingerprint covers), on all cores when there are enough
     units; the results of units whose data the cache knows are taken from it, and the others'
-    are added to it.
+    are added to it. `meanwhile`, if given, is called in this process while the workers
+    check (before the units when there are none), and the locator is read only after it: a
+    build writes the file the findings point into at that time.
 
     Workers are forked, so they read the units (and the cache's entries) from this process's
     memory instead of receiving pickled graphs; only results travel back. Results become
@@ -194,10 +201,15 @@ def check_units(units: list[Graph], data_for: DataFor, common: Graph, shapes: Sh
     _pending = (units, data_for, common, shapes, cache)
     try:
         if workers < 2 or len(units) < PARALLEL_FROM:
+            if meanwhile is not None:
+                meanwhile()
             checked = [_check_pending(index) for index in range(len(units))]
         else:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                checked = pool.map(_check_pending, range(len(units)))
+                pending = pool.map_async(_check_pending, range(len(units)), chunksize=CHUNK)
+                if meanwhile is not None:
+                    meanwhile()
+                checked = pending.get()
     finally:
         _pending = None
     if cache is not None:
