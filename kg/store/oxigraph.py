@@ -28,6 +28,7 @@ import fcntl
 import gc
 import json
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -58,6 +59,12 @@ OWN_FIELDS = {"version", "parent", "note", "time", "user"}  # a version's own, n
 # the union); an IRI of the store's own, never shown as a named graph.
 OWN_DEFAULT = ox.NamedNode("urn:x-caucasus-kg:store:own-default-graph")
 UNION = ox.DefaultGraph()
+# Every named graph's triples (OWN_DEFAULT's among them): those Oxigraph can write to a file and
+# bulk-load back as they are, and those with a blank node (a bulk load renames them) or a
+# triple term (which may hold one), which go through Python.
+_BLANK = "isBlank(?s) || isBlank(?o) || isTriple(?o)"
+UNION_IN_RUST = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER(!({_BLANK})) }} }}"
+UNION_IN_PYTHON = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER({_BLANK}) }} }}"
 
 
 class OxigraphDraft:
@@ -65,6 +72,7 @@ class OxigraphDraft:
 
     def __init__(self, path: Path, parent: Path | None = None) -> None:
         self._store: ox.Store | None = ox.Store(str(path))
+        self._folder = path
         self._parent = parent  # the version it was copied from, as it was before the change
 
     @property
@@ -94,13 +102,15 @@ class OxigraphDraft:
         self._leave_union(removed - added)
 
     def load(self, path: Path, graph: str | None = None) -> None:
-        into = stored_graph(graph)
+        """Oxigraph's bulk loader reads the file (in Rust, no Python object per quad; its blank
+        nodes get new names, as in any store load), then the union is made again from every
+        graph (_fill_union): what a load costs is the size of the draft after it."""
         try:
-            self.store.bulk_extend(with_union(
-                in_graph(quad.triple, into) if isinstance(quad.graph_name, ox.DefaultGraph)
-                else quad for quad in ox.parse(path=str(path), format=rdf_format(Path(path)))))
+            self.store.bulk_load(path=str(path), format=rdf_format(Path(path)),
+                                 to_graph=stored_graph(graph))
         except SyntaxError as error:
             raise syntax_error(error, path) from None
+        self._fill_union()
 
     def add(self, data: bytes, media_type: str, graph: str | None, base_iri: str | None
             ) -> None:
@@ -158,9 +168,21 @@ class OxigraphDraft:
               if quad.triple not in erased),
             *(in_graph(triple, OWN_DEFAULT) for triple in written)])
         self.store.clear_graph(UNION)
-        self.store.bulk_extend(in_graph(quad.triple, UNION) for quad in
-                               self.store.quads_for_pattern(None, None, None)
-                               if not isinstance(quad.graph_name, ox.DefaultGraph))
+        self._fill_union()
+
+    def _fill_union(self) -> None:
+        """Add every named graph's triples to the union (which holds each once). Oxigraph
+        writes those without blank nodes to an N-Triples file (a CONSTRUCT) and bulk-loads it
+        back, in Rust; those with a blank node go through Python, since a bulk load would give
+        the blank nodes new names."""
+        with tempfile.TemporaryDirectory(prefix="union-", dir=self._folder.parent) as scratch:
+            triples = Path(scratch) / "union.nt"
+            self.store.query(UNION_IN_RUST).serialize(str(triples), ox.RdfFormat.N_TRIPLES)
+            self.store.bulk_load(path=str(triples), format=ox.RdfFormat.N_TRIPLES,
+                                 to_graph=UNION)
+        answer = self.store.query(UNION_IN_PYTHON)
+        assert isinstance(answer, ox.QueryTriples)
+        self.store.bulk_extend(in_graph(triple, UNION) for triple in answer)
 
     def close(self) -> None:
         """Write everything to disk and let go of the files (before readers open them)."""
