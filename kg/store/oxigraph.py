@@ -27,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -59,12 +60,12 @@ OWN_FIELDS = {"version", "parent", "note", "time", "user"}  # a version's own, n
 # the union); an IRI of the store's own, never shown as a named graph.
 OWN_DEFAULT = ox.NamedNode("urn:x-caucasus-kg:store:own-default-graph")
 UNION = ox.DefaultGraph()
-# Every named graph's triples (OWN_DEFAULT's among them): those Oxigraph can write to a file and
-# bulk-load back as they are, and those with a blank node (a bulk load renames them) or a
-# triple term (which may hold one), which go through Python.
-_BLANK = "isBlank(?s) || isBlank(?o) || isTriple(?o)"
-UNION_IN_RUST = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER(!({_BLANK})) }} }}"
-UNION_IN_PYTHON = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER({_BLANK}) }} }}"
+# A line of N-Quads or N-Triples as pyoxigraph writes them, without blank nodes or triple terms:
+# subject, predicate and object (group 1), then a graph or not. Its triple is group 1 and " .".
+_IRI = rb'<[^<>" ]*>'
+PLAIN_LINE = re.compile(rb"(%s %s (?:%s|\".*\"(?:@[\w-]+|\^\^%s)?))(?: %s)? \.\r?\n?"
+                        % ((_IRI,) * 5))
+LINE_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES)
 
 
 class OxigraphDraft:
@@ -102,15 +103,43 @@ class OxigraphDraft:
         self._leave_union(removed - added)
 
     def load(self, path: Path, graph: str | None = None) -> None:
-        """Oxigraph's bulk loader reads the file (in Rust, no Python object per quad; its blank
-        nodes get new names, as in any store load), then the union is made again from every
-        graph (_fill_union): what a load costs is the size of the draft after it."""
+        """Oxigraph's bulk loader reads the file in Rust, with no Python object per quad (its
+        blank nodes get new names, as in any store load). The union is then added to from
+        the file's lines (N-Quads, N-Triples), or else from the whole draft."""
+        path = Path(path)
+        into = stored_graph(graph)
         try:
-            self.store.bulk_load(path=str(path), format=rdf_format(Path(path)),
-                                 to_graph=stored_graph(graph))
+            self.store.bulk_load(path=str(path), format=rdf_format(path), to_graph=into)
         except SyntaxError as error:
             raise syntax_error(error, path) from None
-        self._fill_union()
+        if rdf_format(path) in LINE_FORMATS:
+            self._union_from_lines(path, into)
+        else:
+            self._union_from(self.store.named_graphs())
+
+    def _union_from_lines(self, path: Path, into: ox.NamedNode) -> None:
+        """Add the triples of a loaded (so valid) file of lines to the union. A PLAIN_LINE's
+        triple goes to an N-Triples file that Oxigraph bulk-loads into the union; the other
+        lines (few in pyoxigraph's output) are parsed in Python: their triple joins the union,
+        or, when it holds a blank node (renamed by the load), its graph's triples from the
+        store."""
+        with tempfile.TemporaryDirectory(prefix="union-", dir=self._folder.parent) as scratch:
+            plain, other = Path(scratch) / "union.nt", Path(scratch) / "other.nq"
+            with path.open("rb") as lines, plain.open("wb") as triples, \
+                    other.open("wb") as others:
+                for line in lines:
+                    match = PLAIN_LINE.fullmatch(line)
+                    if match:
+                        triples.write(match[1] + b" .\n")
+                    else:
+                        others.write(line.rstrip(b"\r\n") + b"\n")
+            self.store.bulk_load(path=str(plain), format=ox.RdfFormat.N_TRIPLES, to_graph=UNION)
+            quads = list(ox.parse(path=str(other), format=ox.RdfFormat.N_QUADS))
+        blank = {into if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
+                 for quad in quads if holds_blank_node(quad.triple)}
+        self.store.bulk_extend(in_graph(quad.triple, UNION) for quad in quads
+                               if not holds_blank_node(quad.triple))
+        self._union_from(blank)
 
     def add(self, data: bytes, media_type: str, graph: str | None, base_iri: str | None
             ) -> None:
@@ -168,21 +197,12 @@ class OxigraphDraft:
               if quad.triple not in erased),
             *(in_graph(triple, OWN_DEFAULT) for triple in written)])
         self.store.clear_graph(UNION)
-        self._fill_union()
+        self._union_from(self.store.named_graphs())
 
-    def _fill_union(self) -> None:
-        """Add every named graph's triples to the union (which holds each once). Oxigraph
-        writes those without blank nodes to an N-Triples file (a CONSTRUCT) and bulk-loads it
-        back, in Rust; those with a blank node go through Python, since a bulk load would give
-        the blank nodes new names."""
-        with tempfile.TemporaryDirectory(prefix="union-", dir=self._folder.parent) as scratch:
-            triples = Path(scratch) / "union.nt"
-            self.store.query(UNION_IN_RUST).serialize(str(triples), ox.RdfFormat.N_TRIPLES)
-            self.store.bulk_load(path=str(triples), format=ox.RdfFormat.N_TRIPLES,
-                                 to_graph=UNION)
-        answer = self.store.query(UNION_IN_PYTHON)
-        assert isinstance(answer, ox.QueryTriples)
-        self.store.bulk_extend(in_graph(triple, UNION) for triple in answer)
+    def _union_from(self, graphs: Iterable[ox.NamedNode | ox.BlankNode]) -> None:
+        """Add the triples of some named graphs to the union, read from the store in Python."""
+        self.store.bulk_extend(in_graph(quad.triple, UNION) for graph in graphs
+                               for quad in self.store.quads_for_pattern(None, None, None, graph))
 
     def close(self) -> None:
         """Write everything to disk and let go of the files (before readers open them)."""
@@ -200,6 +220,12 @@ def stored_graph(graph: str | None) -> ox.NamedNode:
 
 def in_graph(triple: ox.Triple, graph: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
     return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def holds_blank_node(triple: ox.Triple) -> bool:
+    """Whether a triple has a blank node (or a triple term, which may hold one)."""
+    return isinstance(triple.subject, ox.BlankNode) or \
+        isinstance(triple.object, ox.BlankNode | ox.Triple)
 
 
 def with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
