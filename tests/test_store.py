@@ -176,3 +176,16 @@ def test_store_union_holds_blank_node_triples_as_their_graphs_do(store, tmp_path
         == "2"
     joined = select(store, f"SELECT ?g {{ ?s ?p ?o GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
     assert sorted(row["g"]["value"] for row in joined) == ["http://e/g1"] * 2 + ["http://e/g2"]
+
+
+def test_store_bad_nquads_file_names_its_line_and_leaves_the_store_as_it_was(store, tmp_path):
+    load(store, tmp_path)
+    version, count = store.version, store.count()
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<http://e/a> <http://e/p> \"1\" <http://e/g2> .\n" * 3 +
+                   "<http://e/a> <http://e/p> <http://e/g2> <oops .\n", encoding="utf-8")
+    with pytest.raises(KgError, match=f"{bad}:4:"):
+        store.load(bad)
+    assert store.version == version and store.count() == count
+    assert sorted(p.name for p in (store.path / "versions").iterdir()) == \
+        [version, f"{version}.json"]

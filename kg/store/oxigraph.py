@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -105,41 +106,36 @@ class OxigraphDraft:
     def load(self, path: Path, graph: str | None = None) -> None:
         """Oxigraph's bulk loader reads the file in Rust, with no Python object per quad (its
         blank nodes get new names, as in any store load). The union is then added to from
-        the file's lines (N-Quads, N-Triples), or else from the whole draft."""
+        the file's lines (N-Quads, N-Triples: see split_lines), or else from the whole draft.
+
+        The lines are split on a second thread while the bulk loader, which lets go of the
+        GIL, reads the file; a bad file is reported when both are done."""
         path = Path(path)
         into = stored_graph(graph)
-        try:
-            self.store.bulk_load(path=str(path), format=rdf_format(path), to_graph=into)
-        except SyntaxError as error:
-            raise syntax_error(error, path) from None
-        if rdf_format(path) in LINE_FORMATS:
-            self._union_from_lines(path, into)
-        else:
+        if rdf_format(path) not in LINE_FORMATS:
+            self._bulk_load(path, into)
             self._union_from(self.store.named_graphs())
-
-    def _union_from_lines(self, path: Path, into: ox.NamedNode) -> None:
-        """Add the triples of a loaded (so valid) file of lines to the union. A PLAIN_LINE's
-        triple goes to an N-Triples file that Oxigraph bulk-loads into the union; the other
-        lines (few in pyoxigraph's output) are parsed in Python: their triple joins the union,
-        or, when it holds a blank node (renamed by the load), its graph's triples from the
-        store."""
-        with tempfile.TemporaryDirectory(prefix="union-", dir=self._folder.parent) as scratch:
+            return
+        with tempfile.TemporaryDirectory(prefix="union-", dir=self._folder.parent) as scratch, \
+                ThreadPoolExecutor(1) as pool:
             plain, other = Path(scratch) / "union.nt", Path(scratch) / "other.nq"
-            with path.open("rb") as lines, plain.open("wb") as triples, \
-                    other.open("wb") as others:
-                for line in lines:
-                    match = PLAIN_LINE.fullmatch(line)
-                    if match:
-                        triples.write(match[1] + b" .\n")
-                    else:
-                        others.write(line.rstrip(b"\r\n") + b"\n")
+            split = pool.submit(split_lines, path, plain, other)
+            self._bulk_load(path, into)
+            split.result()
             self.store.bulk_load(path=str(plain), format=ox.RdfFormat.N_TRIPLES, to_graph=UNION)
             quads = list(ox.parse(path=str(other), format=ox.RdfFormat.N_QUADS))
+        # A blank node's triples come from its graph in the store, which holds its new name.
         blank = {into if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
                  for quad in quads if holds_blank_node(quad.triple)}
         self.store.bulk_extend(in_graph(quad.triple, UNION) for quad in quads
                                if not holds_blank_node(quad.triple))
         self._union_from(blank)
+
+    def _bulk_load(self, path: Path, into: ox.NamedNode) -> None:
+        try:
+            self.store.bulk_load(path=str(path), format=rdf_format(path), to_graph=into)
+        except SyntaxError as error:
+            raise syntax_error(error, path) from None
 
     def add(self, data: bytes, media_type: str, graph: str | None, base_iri: str | None
             ) -> None:
@@ -220,6 +216,18 @@ def stored_graph(graph: str | None) -> ox.NamedNode:
 
 def in_graph(triple: ox.Triple, graph: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
     return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def split_lines(path: Path, plain: Path, other: Path) -> None:
+    """Write the triple of each PLAIN_LINE of an N-Quads or N-Triples file to `plain`, as
+    N-Triples, and the other lines (few in pyoxigraph's output) to `other`."""
+    with path.open("rb") as lines, plain.open("wb") as triples, other.open("wb") as others:
+        for line in lines:
+            match = PLAIN_LINE.fullmatch(line)
+            if match:
+                triples.write(match[1] + b" .\n")
+            else:
+                others.write(line.rstrip(b"\r\n") + b"\n")
 
 
 def holds_blank_node(triple: ox.Triple) -> bool:
