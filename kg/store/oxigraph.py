@@ -27,13 +27,14 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
+import os
 import re
 import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,10 @@ class OxigraphDraft:
         blank nodes get new names, as in any store load). The union is then added to from
         the file's lines (N-Quads, N-Triples: see split_lines), or else from the whole draft.
 
-        The lines are split on a second thread while the bulk loader, which lets go of the
-        GIL, reads the file; a bad file is reported when both are done."""
+        For a file of lines, three things run at once, on both cores: the file's bulk load,
+        the split of its lines (Python) and the bulk load of their triples into the union,
+        which reads them from the split through a named pipe. Both loads let go of the GIL.
+        A bad file is reported, as the first load found it, once all three have stopped."""
         path = Path(path)
         into = stored_graph(graph)
         if rdf_format(path) not in LINE_FORMATS:
@@ -117,12 +120,18 @@ class OxigraphDraft:
             self._union_from(self.store.named_graphs())
             return
         with tempfile.TemporaryDirectory(prefix="union-", dir=self._folder.parent) as scratch, \
-                ThreadPoolExecutor(1) as pool:
+                ThreadPoolExecutor(2) as pool:
             plain, other = Path(scratch) / "union.nt", Path(scratch) / "other.nq"
+            os.mkfifo(plain)
             split = pool.submit(split_lines, path, plain, other)
-            self._bulk_load(path, into)
+            union = pool.submit(self.store.bulk_load, path=str(plain),
+                                format=ox.RdfFormat.N_TRIPLES, to_graph=UNION)
+            try:
+                self._bulk_load(path, into)
+            finally:
+                wait([split, union])
             split.result()
-            self.store.bulk_load(path=str(plain), format=ox.RdfFormat.N_TRIPLES, to_graph=UNION)
+            union.result()
             quads = list(ox.parse(path=str(other), format=ox.RdfFormat.N_QUADS))
         # A blank node's triples come from its graph in the store, which holds its new name.
         blank = {into if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
@@ -219,9 +228,10 @@ def in_graph(triple: ox.Triple, graph: ox.NamedNode | ox.DefaultGraph) -> ox.Qua
 
 
 def split_lines(path: Path, plain: Path, other: Path) -> None:
-    """Write the triple of each PLAIN_LINE of an N-Quads or N-Triples file to `plain`, as
-    N-Triples, and the other lines (few in pyoxigraph's output) to `other`."""
-    with path.open("rb") as lines, plain.open("wb") as triples, other.open("wb") as others:
+    """Write the triple of each PLAIN_LINE of an N-Quads or N-Triples file to `plain` (a
+    named pipe), as N-Triples, and the other lines (few in pyoxigraph's output) to `other`."""
+    # The pipe first: once it is open, the reader gets an end of file whatever happens next.
+    with plain.open("wb") as triples, path.open("rb") as lines, other.open("wb") as others:
         for line in lines:
             match = PLAIN_LINE.fullmatch(line)
             if match:
