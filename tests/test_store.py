@@ -155,3 +155,37 @@ def test_store_union_holds_every_graphs_triples_once_after_an_update(store, tmp_
     own = triples(store, "SELECT * { ?s ?p ?o }", QueryOptions(union_default_graph=False))
     assert union == sorted(set(named) | set(own))
     assert "".join(sorted(o for _, _, o in union)) == objects
+
+
+BLANK_DATA = """<http://e/g1> { _:b <http://e/p> 1 . <http://e/a> <http://e/p> _:b }
+<http://e/g2> { _:b <http://e/p> 1 }
+"""
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { GRAPH <http://e/g3> { <http://e/d> <http://e/p> 5 } }",  # named graphs only
+    "INSERT DATA { <http://e/d> <http://e/p> 5 }",  # anywhere: the union is made again
+])
+def test_store_union_holds_blank_node_triples_as_their_graphs_do(store, tmp_path, update):
+    data = tmp_path / "data.trig"
+    data.write_text(BLANK_DATA, encoding="utf-8")
+    store.load(data)
+    store.update(update)
+    blank = "FILTER(isBlank(?s) || isBlank(?o))"
+    assert select(store, f"SELECT (COUNT(*) AS ?n) {{ ?s ?p ?o {blank} }}")[0]["n"]["value"] \
+        == "2"
+    joined = select(store, f"SELECT ?g {{ ?s ?p ?o GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
+    assert sorted(row["g"]["value"] for row in joined) == ["http://e/g1"] * 2 + ["http://e/g2"]
+
+
+def test_store_bad_nquads_file_names_its_line_and_leaves_the_store_as_it_was(store, tmp_path):
+    load(store, tmp_path)
+    version, count = store.version, store.count()
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<http://e/a> <http://e/p> \"1\" <http://e/g2> .\n" * 3 +
+                   "<http://e/a> <http://e/p> <http://e/g2> <oops .\n", encoding="utf-8")
+    with pytest.raises(KgError, match=f"{bad}:4:"):
+        store.load(bad)
+    assert store.version == version and store.count() == count
+    assert sorted(p.name for p in (store.path / "versions").iterdir()) == \
+        [version, f"{version}.json"]

@@ -27,10 +27,14 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
+import os
+import re
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -58,6 +62,12 @@ OWN_FIELDS = {"version", "parent", "note", "time", "user"}  # a version's own, n
 # the union); an IRI of the store's own, never shown as a named graph.
 OWN_DEFAULT = ox.NamedNode("urn:x-caucasus-kg:store:own-default-graph")
 UNION = ox.DefaultGraph()
+# A line of N-Quads or N-Triples as pyoxigraph writes them, without blank nodes or triple terms:
+# subject, predicate and object (group 1), then a graph or not. Its triple is group 1 and " .".
+_IRI = rb'<[^<>" ]*>'
+PLAIN_LINE = re.compile(rb"(%s %s (?:%s|\".*\"(?:@[\w-]+|\^\^%s)?))(?: %s)? \.\r?\n?"
+                        % ((_IRI,) * 5))
+LINE_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES)
 
 
 class OxigraphDraft:
@@ -65,6 +75,7 @@ class OxigraphDraft:
 
     def __init__(self, path: Path, parent: Path | None = None) -> None:
         self._store: ox.Store | None = ox.Store(str(path))
+        self._folder = path
         self._parent = parent  # the version it was copied from, as it was before the change
 
     @property
@@ -94,11 +105,44 @@ class OxigraphDraft:
         self._leave_union(removed - added)
 
     def load(self, path: Path, graph: str | None = None) -> None:
+        """Oxigraph's bulk loader reads the file in Rust, with no Python object per quad (its
+        blank nodes get new names, as in any store load). The union is then added to from
+        the file's lines (N-Quads, N-Triples: see split_lines), or else from the whole draft.
+
+        For a file of lines, three things run at once, on both cores: the file's bulk load,
+        the split of its lines (Python) and the bulk load of their triples into the union,
+        which reads them from the split through a named pipe. Both loads let go of the GIL.
+        A bad file is reported, as the first load found it, once all three have stopped."""
+        path = Path(path)
         into = stored_graph(graph)
+        if rdf_format(path) not in LINE_FORMATS:
+            self._bulk_load(path, into)
+            self._union_from(self.store.named_graphs())
+            return
+        with tempfile.TemporaryDirectory(prefix="union-", dir=self._folder.parent) as scratch, \
+                ThreadPoolExecutor(2) as pool:
+            plain, other = Path(scratch) / "union.nt", Path(scratch) / "other.nq"
+            os.mkfifo(plain)
+            split = pool.submit(split_lines, path, plain, other)
+            union = pool.submit(self.store.bulk_load, path=str(plain),
+                                format=ox.RdfFormat.N_TRIPLES, to_graph=UNION)
+            try:
+                self._bulk_load(path, into)
+            finally:
+                wait([split, union])
+            split.result()
+            union.result()
+            quads = list(ox.parse(path=str(other), format=ox.RdfFormat.N_QUADS))
+        # A blank node's triples come from its graph in the store, which holds its new name.
+        blank = {into if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
+                 for quad in quads if holds_blank_node(quad.triple)}
+        self.store.bulk_extend(in_graph(quad.triple, UNION) for quad in quads
+                               if not holds_blank_node(quad.triple))
+        self._union_from(blank)
+
+    def _bulk_load(self, path: Path, into: ox.NamedNode) -> None:
         try:
-            self.store.bulk_extend(with_union(
-                in_graph(quad.triple, into) if isinstance(quad.graph_name, ox.DefaultGraph)
-                else quad for quad in ox.parse(path=str(path), format=rdf_format(Path(path)))))
+            self.store.bulk_load(path=str(path), format=rdf_format(path), to_graph=into)
         except SyntaxError as error:
             raise syntax_error(error, path) from None
 
@@ -158,9 +202,12 @@ class OxigraphDraft:
               if quad.triple not in erased),
             *(in_graph(triple, OWN_DEFAULT) for triple in written)])
         self.store.clear_graph(UNION)
-        self.store.bulk_extend(in_graph(quad.triple, UNION) for quad in
-                               self.store.quads_for_pattern(None, None, None)
-                               if not isinstance(quad.graph_name, ox.DefaultGraph))
+        self._union_from(self.store.named_graphs())
+
+    def _union_from(self, graphs: Iterable[ox.NamedNode | ox.BlankNode]) -> None:
+        """Add the triples of some named graphs to the union, read from the store in Python."""
+        self.store.bulk_extend(in_graph(quad.triple, UNION) for graph in graphs
+                               for quad in self.store.quads_for_pattern(None, None, None, graph))
 
     def close(self) -> None:
         """Write everything to disk and let go of the files (before readers open them)."""
@@ -178,6 +225,25 @@ def stored_graph(graph: str | None) -> ox.NamedNode:
 
 def in_graph(triple: ox.Triple, graph: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
     return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def split_lines(path: Path, plain: Path, other: Path) -> None:
+    """Write the triple of each PLAIN_LINE of an N-Quads or N-Triples file to `plain` (a
+    named pipe), as N-Triples, and the other lines (few in pyoxigraph's output) to `other`."""
+    # The pipe first: once it is open, the reader gets an end of file whatever happens next.
+    with plain.open("wb") as triples, path.open("rb") as lines, other.open("wb") as others:
+        for line in lines:
+            match = PLAIN_LINE.fullmatch(line)
+            if match:
+                triples.write(match[1] + b" .\n")
+            else:
+                others.write(line.rstrip(b"\r\n") + b"\n")
+
+
+def holds_blank_node(triple: ox.Triple) -> bool:
+    """Whether a triple has a blank node (or a triple term, which may hold one)."""
+    return isinstance(triple.subject, ox.BlankNode) or \
+        isinstance(triple.object, ox.BlankNode | ox.Triple)
 
 
 def with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
