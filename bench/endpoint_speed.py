@@ -20,13 +20,15 @@ again and again). A phase stops at its request count or after `--budget` seconds
 comes first, and at its first timeout (`--timeout` per request, counted and reported); after a
 timeout the next phase waits until the server answers again. rdflib-endpoint answers one query
 at a time and slowly, so it gets `--slow-requests` requests per phase (one per client at
-concurrency 8). Markdown tables go to stdout, progress to stderr.
+concurrency 8). Every request is a GET with the query as a parameter, each client on one
+kept-alive connection (http.client). Markdown tables go to stdout, progress to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import importlib.util
 import json
 import math
@@ -39,6 +41,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
@@ -46,7 +49,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the project's own modules
@@ -248,6 +250,55 @@ class Reply:
         return sum(1 for _ in ox.parse(self.body, format=rdf_format))
 
 
+class Connection:
+    """One client's kept-alive HTTP/1.1 connection to an endpoint, made lazily and made again
+    when the server closes it. It is http.client, not requests: requests spent 1.1-1.9 ms of
+    CPU on each request here, most of a repeated query's wall time and the same for every
+    server, where http.client spends about 0.3 ms (bench/README.md, "A lean client")."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.host, self.port, self.path = parts.hostname or "127.0.0.1", parts.port, parts.path
+        self.timeout = timeout
+        self.http: http.client.HTTPConnection | None = None
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.http is not None:
+            self.http.close()
+            self.http = None
+
+    def get(self, text: str, accept: str) -> tuple[int, bytes, str]:
+        """Status, body and Content-Type of a GET of `text`; a kept connection the server
+        dropped meanwhile is made again once, as browsers do for a GET."""
+        target = f"{self.path}?{urllib.parse.urlencode({'query': text})}"
+        while True:
+            reused = self.http is not None
+            if self.http is None:
+                self.http = http.client.HTTPConnection(self.host, self.port,
+                                                       timeout=self.timeout)
+            try:
+                self.http.request("GET", target, headers={"Accept": accept})
+                response = self.http.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()
+                if reused:
+                    continue
+                raise
+            except BaseException:
+                self.close()
+                raise
+            if response.will_close:
+                self.close()
+            return response.status, body, response.getheader("Content-Type", "")
+
+
 class Client:
     """Sends queries to one endpoint by GET, the answer read whole before the clock stops."""
 
@@ -255,28 +306,29 @@ class Client:
         self.url = url
         self.timeout = timeout
 
-    def send(self, text: str, accept: str, session: requests.Session) -> Reply:
+    def connect(self) -> Connection:
+        return Connection(self.url, self.timeout)
+
+    def send(self, text: str, accept: str, connection: Connection) -> Reply:
         started = time.perf_counter()
         try:
-            response = session.get(self.url, params={"query": text}, headers={"Accept": accept},
-                                   timeout=(10, self.timeout))
-            body = response.content
-        except requests.Timeout:
+            status, body, media_type = connection.get(text, accept)
+        except TimeoutError:
             return Reply("timeout", time.perf_counter() - started)
-        except requests.RequestException as error:
+        except (OSError, http.client.HTTPException) as error:
             return Reply(f"{type(error).__name__}: {error}"[:200], time.perf_counter() - started)
         seconds = time.perf_counter() - started
-        if response.status_code != 200:
-            return Reply(f"HTTP {response.status_code}: {body[:150]!r}", seconds)
-        return Reply("ok", seconds, body, response.headers.get("Content-Type", ""))
+        if status != 200:
+            return Reply(f"HTTP {status}: {body[:150]!r}", seconds)
+        return Reply("ok", seconds, body, media_type)
 
     def wait_until_idle(self, seconds: float) -> None:
         """Wait until a trivial query is answered (a server may still be busy with a query
         whose client gave up)."""
         deadline = time.monotonic() + seconds
-        with requests.Session() as session:
+        with self.connect() as connection:
             while time.monotonic() < deadline:
-                if self.send(ASK, ACCEPT["SELECT"], session).outcome == "ok":
+                if self.send(ASK, ACCEPT["SELECT"], connection).outcome == "ok":
                     return
                 time.sleep(1)
         raise TimeoutError(f"{self.url} stayed busy for {seconds:g} s")
@@ -293,12 +345,12 @@ def run_phase(client: Client, texts: list[str], accept: str, concurrency: int, b
 
     def client_loop() -> None:
         nonlocal stop
-        with requests.Session() as session:
+        with client.connect() as connection:
             while not stop and time.perf_counter() - started < budget:
                 text = next(pending, None)
                 if text is None:
                     return
-                reply = client.send(text, accept, session)
+                reply = client.send(text, accept, connection)
                 if reply.outcome == "ok":
                     phase.latencies.append(reply.seconds)
                 elif reply.outcome == "timeout":
@@ -332,8 +384,8 @@ def measure(client: Client, query: Query, pools: Pools, settings: Settings, slow
     concurrent = run_phase(client, concurrent_texts, query.accept, CONCURRENCY,
                            settings.budget)
     settle(client, concurrent, settings)
-    with requests.Session() as session:
-        first = client.send(repeated, query.accept, session)
+    with client.connect() as connection:
+        first = client.send(repeated, query.accept, connection)
     if first.outcome == "ok":
         again = run_phase(client, [repeated] * sizes[2], query.accept, 1, settings.budget)
         again.rows = first.rows()
