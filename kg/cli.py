@@ -331,10 +331,11 @@ def push(url: str, gsp: str | None, update_url: str | None, via: str, token: str
     store = open_store(url, store=gsp, update=update_url, token=token,
                        via_update=via == "update")
     assert isinstance(store, RemoteStore)  # an http(s) URL opens one
-    with stderr.status(f"pushing {dataset} to {url}") as status:
-        progress = progress_file_for(store, paths.BUILD_DIR)
-        report = push_dataset(dataset, store, progress, lambda graph, triples: status.update(
-            f"pushed <{graph or 'default graph'}> ({triples} triples)"))
+    with Progress(console=stderr, transient=True) as progress:
+        graphs = progress.add_task(f"pushing {dataset} to {url} (graphs)", total=None)
+        report = push_dataset(
+            dataset, store, progress_file_for(store, paths.BUILD_DIR),
+            lambda graph, triples, total: progress.update(graphs, total=total, advance=1))
     stderr.print(f"{len(report.sent)} graph(s) sent, {len(report.skipped)} unchanged, "
                  f"{len(report.deleted)} deleted; "
                  f"{report.triples} triples in the store, counts checked")

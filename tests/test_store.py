@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from kg.errors import KgError
 from kg.store import open_store
 from kg.store.base import ANSWER_JSON, QueryOptions, QueryTimeout, select
-from kg.store.oxigraph import KEEP_VERSIONS, OxigraphStore
+from kg.store.oxigraph import KEEP_VERSIONS, OxigraphStore, split_lines
 from kg.store.results import RESULTS_FORMATS, serialize_solutions, solution_rows
 
 DATA = """<http://e/a> <http://e/p> "x"@en , 1 , _:b , <http://e/c> ,
@@ -178,14 +179,36 @@ def test_store_union_holds_blank_node_triples_as_their_graphs_do(store, tmp_path
     assert sorted(row["g"]["value"] for row in joined) == ["http://e/g1"] * 2 + ["http://e/g2"]
 
 
-def test_store_bad_nquads_file_names_its_line_and_leaves_the_store_as_it_was(store, tmp_path):
+def test_store_bad_line_near_the_start_of_a_large_file_stops_the_load_and_leaves_the_store(
+        store, tmp_path):
     load(store, tmp_path)
-    version, count = store.version, store.count()
+    version, count, threads = store.version, store.count(), threading.active_count()
     bad = tmp_path / "bad.nq"
-    bad.write_text("<http://e/a> <http://e/p> \"1\" <http://e/g2> .\n" * 3 +
-                   "<http://e/a> <http://e/p> <http://e/g2> <oops .\n", encoding="utf-8")
-    with pytest.raises(KgError, match=f"{bad}:4:"):
+    with bad.open("w", encoding="utf-8") as lines:
+        lines.write("<http://e/a> <http://e/p> \"1\" <http://e/g2> .\n" * 3 +
+                    "<http://e/a> <http://e/p> <http://e/g2> <oops .\n")
+        lines.writelines(f"<http://e/s{number}> <http://e/p> {number} <http://e/g2> .\n"
+                         for number in range(200_000))
+    with pytest.raises(KgError, match=f"^{bad}:4:41: syntax error: .*IRI"):
         store.load(bad)
     assert store.version == version and store.count() == count
+    assert select(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"]["value"] == "6"
+    # no draft, named pipe or scratch folder left, nor a thread still splitting or loading
     assert sorted(p.name for p in (store.path / "versions").iterdir()) == \
         [version, f"{version}.json"]
+    assert threading.active_count() == threads
+
+
+@pytest.mark.parametrize("stopped", [False, True])
+def test_split_lines_writes_plain_triples_until_stopped(tmp_path, stopped):
+    data = tmp_path / "data.nq"
+    data.write_text("<http://e/a> <http://e/p> \"1\" <http://e/g> .\n"
+                    "_:b <http://e/p> 2 <http://e/g> .\n", encoding="utf-8")
+    stop = threading.Event()
+    if stopped:
+        stop.set()
+    split_lines(data, tmp_path / "plain.nt", tmp_path / "other.nq", stop)
+    assert (tmp_path / "plain.nt").read_text() == \
+        ("" if stopped else '<http://e/a> <http://e/p> "1" .\n')
+    assert (tmp_path / "other.nq").read_text() == \
+        ("" if stopped else "_:b <http://e/p> 2 <http://e/g> .\n")

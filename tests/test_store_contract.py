@@ -21,13 +21,17 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Variable
+from rdflib.plugins.sparql import algebra, parser
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.queries import read_queries
 from kg.store import open_store
 from kg.store.base import QueryOptions, QueryTimeout, select
 from kg.store.push import push_dataset
 from kg.store.results import GRAPH_FORMATS, RESULTS_FORMATS
-from tests.conftest import oxigraph_serving, virtuoso_serving
+from tests.conftest import oxigraph_serving, skipped_if_missing, virtuoso_serving
+from tests.servers import NotInstalled
 
 # Oxigraph server's default graph is its own unless told otherwise; ours is the union.
 OXIGRAPH_OPTIONS = ("--union-default-graph",)
@@ -178,13 +182,20 @@ def test_store_query_past_its_time_limit_is_a_query_timeout(store, tmp_path, ns)
     assert rows[0]["n"]["value"] == "40"  # and the next query is answered
 
 
-# Where Virtuoso 7.2.5 answers a competency query otherwise than the embedded store, and why.
+# Where Virtuoso 7.2.5 answers a competency query otherwise than the embedded store, and why;
+# the bugs' smallest reproductions are files here, checked below.
+VIRTUOSO_BUGS = Path(__file__).parent / "data" / "virtuoso"
 VIRTUOSO_DIFFERS = {
-    "01-csto-members": "GROUP_CONCAT joins the statuses in another order (SPARQL leaves it open)",
-    "05-peskov-statements": "GROUP_CONCAT joins the labels in another order (SPARQL leaves it "
-                            "open)",
-    "07-timeline-russian-forces": "a small part of the rows (rdfs:subClassOf* with FILTER NOT "
-                                  "EXISTS); not diagnosed further",
+    "07-timeline-russian-forces": (
+        "2 of 45 rows, through two Virtuoso 7.2.5 bugs, not the query's. (1) Its optimizer "
+        "drops solutions of a join of rdfs:subClassOf* with a FILTER NOT EXISTS, by a join "
+        "order its statistics choose (right with DEFINE sql:select-option \"order\"): "
+        "{ ?event :force ?f . ?f :forceOf r:russia . ?event a ?class . ?class "
+        "rdfs:subClassOf* :Event FILTER NOT EXISTS { ?class :nothing ?x } ?event :evidence "
+        "?v } on 15 triples answers no row (optimizer-drops-solutions.trig, .rq). (2) Its "
+        "DISTINCT keeps duplicates after OPTIONAL { GRAPH ?g { two patterns } } and another "
+        "OPTIONAL where the union repeats a triple (distinct-keeps-duplicates.trig, .rq: 5 "
+        "quads)"),
 }
 
 # Competency queries without DISTINCT whose rows a union that is not a set (Oxigraph server's,
@@ -207,8 +218,8 @@ def build_stores(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
         try:
             virtuoso = stack.enter_context(virtuoso_serving(folder / "virtuoso"))
             stores["virtuoso"] = open_store(virtuoso.sparql, store=virtuoso.graph_store)
-        except pytest.skip.Exception as skipped:
-            stores["virtuoso"] = skipped
+        except NotInstalled as missing:
+            stores["virtuoso"] = missing
         for name in ("oxigraph-server", "virtuoso"):
             if not isinstance(stores[name], BaseException):
                 push_dataset(dataset, stores[name], folder / f"{name}.json")
@@ -232,4 +243,64 @@ def test_store_answers_the_competency_queries_as_the_embedded_store(build_stores
     if name in REPEATED_BY_A_BAG_UNION and not store.union_is_a_set:
         answers = [answer[:1] + sorted(map(list, {tuple(row) for row in answer[1:]}))
                    for answer in answers]
-    assert answers[0] == answers[1]
+    separators = group_concat_separators(QUERIES[name].sparql)
+    assert unordered_concats(answers[0], separators) == unordered_concats(answers[1], separators)
+
+
+@pytest.mark.xfail(reason="Virtuoso 7.2.5's bugs behind its answer to 07 (see the files); "
+                   "passing means a fixed Virtuoso: take 07 out of VIRTUOSO_DIFFERS", strict=True)
+@pytest.mark.parametrize("bug", ["optimizer-drops-solutions", "distinct-keeps-duplicates"])
+def test_virtuoso_answers_the_reproductions_of_its_bugs(tmp_path, bug):
+    data, query = VIRTUOSO_BUGS / f"{bug}.trig", (VIRTUOSO_BUGS / f"{bug}.rq").read_text()
+    reference = ox.Store()
+    reference.load(path=str(data), format=ox.RdfFormat.TRIG)
+    ours = reference.query(query, use_default_graph_as_union=True).serialize(
+        format=RESULTS_FORMATS["text/csv"])
+    # a fresh Virtuoso each: the first bug hides behind the statistics of other data
+    with skipped_if_missing(), virtuoso_serving(tmp_path / "virtuoso") as virtuoso:
+        store = open_store(virtuoso.sparql, store=virtuoso.graph_store)
+        push_dataset(data, store, tmp_path / "pushed.json")
+        theirs = store.query(query, options=QueryOptions(results_media="text/csv")).body
+        store.close()
+    assert read_solutions(theirs, "text/csv") == read_solutions(ours, "text/csv")
+
+
+def test_group_concat_separators_are_those_of_aggregates_bound_as_they_are():
+    query = """SELECT ?p (GROUP_CONCAT(?o) AS ?spaced) (GROUP_CONCAT(DISTINCT ?o; separator="; ")
+                   AS ?listed) (CONCAT("(", GROUP_CONCAT(?o), ")") AS ?wrapped)
+               WHERE { ?s ?p ?o } GROUP BY ?p"""
+    assert group_concat_separators(query) == {"spaced": " ", "listed": "; "}
+    answer = [["p", "listed"], ["b", "y; x"], ["a", "x; y"]]
+    assert unordered_concats(answer, {"listed": "; "}) == [["p", "listed"], ["a", "x; y"],
+                                                            ["b", "x; y"]]
+
+
+def group_concat_separators(sparql: str) -> dict[str, str]:
+    """The variables a query binds to a GROUP_CONCAT as it is, each with its separator: SPARQL
+    1.1 leaves the order of the joined values open (§18.5.1.7), so stores may differ there."""
+    aggregates: dict[str, str] = {}
+    bound: dict[str, str] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, CompValue) and node.name == "Aggregate_GroupConcat":
+            aggregates[str(node.res)] = str(node["separator"]) if "separator" in node else " "
+        elif isinstance(node, CompValue) and node.name == "Extend" and \
+                isinstance(node.expr, Variable):
+            bound[str(node.var)] = str(node.expr)
+
+    algebra.traverse(algebra.translateQuery(parser.parseQuery(sparql)).algebra,
+                     visitPost=visit)
+    return {name: aggregates[value] for name, value in bound.items() if value in aggregates}
+
+
+def unordered_concats(answer: list[list[str]], separators: dict[str, str]
+                      ) -> list[list[str]]:
+    """An answer (head, then rows) with the values in each GROUP_CONCAT cell sorted."""
+    head, rows = answer[0], answer[1:]
+
+    def cell(name: str, value: str) -> str:
+        separator = separators.get(name)
+        return separator.join(sorted(value.split(separator))) if separator else value
+
+    return [head, *sorted([cell(name, value) for name, value in zip(head, row, strict=True)]
+                          for row in rows)]

@@ -68,6 +68,7 @@ _IRI = rb'<[^<>" ]*>'
 PLAIN_LINE = re.compile(rb"(%s %s (?:%s|\".*\"(?:@[\w-]+|\^\^%s)?))(?: %s)? \.\r?\n?"
                         % ((_IRI,) * 5))
 LINE_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES)
+SPLIT_CHUNK = 1 << 20  # bytes of lines split between two looks at the stop flag
 
 
 class OxigraphDraft:
@@ -112,26 +113,34 @@ class OxigraphDraft:
         For a file of lines, three things run at once, on both cores: the file's bulk load,
         the split of its lines (Python) and the bulk load of their triples into the union,
         which reads them from the split through a named pipe. Both loads let go of the GIL.
-        A bad file is reported, as the first load found it, once all three have stopped."""
+        A bad file is reported as the first load found it (file, line, column, problem): its
+        error stops the split, which closes the pipe, which ends the union's load, so a bad
+        line near the start costs little more than reading up to it. The draft is then
+        half-written and must be dropped, as OxigraphStore.change does."""
         path = Path(path)
         into = stored_graph(graph)
         if rdf_format(path) not in LINE_FORMATS:
             self._bulk_load(path, into)
             self._union_from(self.store.named_graphs())
             return
+        stop = threading.Event()
         with tempfile.TemporaryDirectory(prefix="union-", dir=self._folder.parent) as scratch, \
                 ThreadPoolExecutor(2) as pool:
             plain, other = Path(scratch) / "union.nt", Path(scratch) / "other.nq"
             os.mkfifo(plain)
-            split = pool.submit(split_lines, path, plain, other)
+            split = pool.submit(split_lines, path, plain, other, stop)
             union = pool.submit(self.store.bulk_load, path=str(plain),
                                 format=ox.RdfFormat.N_TRIPLES, to_graph=UNION)
             try:
                 self._bulk_load(path, into)
+            except BaseException:
+                stop.set()
+                raise
             finally:
                 wait([split, union])
-            split.result()
+            # The union's error first: it closed the pipe, so the split's is only its echo.
             union.result()
+            split.result()
             quads = list(ox.parse(path=str(other), format=ox.RdfFormat.N_QUADS))
         # A blank node's triples come from its graph in the store, which holds its new name.
         blank = {into if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
@@ -227,17 +236,21 @@ def in_graph(triple: ox.Triple, graph: ox.NamedNode | ox.DefaultGraph) -> ox.Qua
     return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
 
-def split_lines(path: Path, plain: Path, other: Path) -> None:
+def split_lines(path: Path, plain: Path, other: Path, stop: threading.Event) -> None:
     """Write the triple of each PLAIN_LINE of an N-Quads or N-Triples file to `plain` (a
-    named pipe), as N-Triples, and the other lines (few in pyoxigraph's output) to `other`."""
+    named pipe), as N-Triples, and the other lines (few in pyoxigraph's output) to `other`;
+    end early, between two chunks of lines, once `stop` is set."""
     # The pipe first: once it is open, the reader gets an end of file whatever happens next.
     with plain.open("wb") as triples, path.open("rb") as lines, other.open("wb") as others:
-        for line in lines:
-            match = PLAIN_LINE.fullmatch(line)
-            if match:
-                triples.write(match[1] + b" .\n")
-            else:
-                others.write(line.rstrip(b"\r\n") + b"\n")
+        for chunk in iter(lambda: lines.readlines(SPLIT_CHUNK), []):
+            if stop.is_set():
+                return
+            for line in chunk:
+                match = PLAIN_LINE.fullmatch(line)
+                if match:
+                    triples.write(match[1] + b" .\n")
+                else:
+                    others.write(line.rstrip(b"\r\n") + b"\n")
 
 
 def holds_blank_node(triple: ox.Triple) -> bool:
