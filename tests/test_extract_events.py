@@ -4,15 +4,20 @@ naming them are recognised as the registry event they are, when exactly one fits
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
+from kg.corpus import read_article
+from kg.evaluate import Fact, extracted_facts
 from kg.extract.dates import Anchor, find_dates
 from kg.extract.events import EventMention, find_events
 from kg.extract.mentions import find_mentions
 from kg.extract.nlp import language_for
 from kg.extract.references import find_references
 from kg.registry import Registry
+
+from .conftest import document_graphs
 
 PUBLISHED = dt.date(2024, 5, 9)
 
@@ -152,3 +157,37 @@ def test_events_without_roles_are_only_the_registry_event_their_date_fits(text, 
 def test_events_status_of_occasions(text, status, registry):
     [meeting] = [event for event in events(text, registry) if event.type == "Meeting"]
     assert meeting.status == status
+
+
+def article_facts(text: str, registry: Registry, tmp_path: Path) -> list[Fact]:
+    """The events of a plain-text article through the real pipeline (entities, own forces in
+    speakers' words and all), as `kg evaluate` reads them."""
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    document = read_article(path, title="Test", published=PUBLISHED)
+    graphs = document_graphs([document], registry, "document", "dates", "nlp", "entities",
+                             "events")
+    return extracted_facts(graphs[document.key], document)
+
+
+def test_events_withdrawal_without_a_place_leaves_where_its_force_was_deployed(
+        registry, tmp_path):
+    """"Pull out our troops and border guards", told after where they were sent: both forces
+    ("our" goes for both nouns) leave that province."""
+    facts = article_facts(
+        "“Last year, at Armenia's request, our troops and border guards were sent to Syunik "
+        "Province,” Dmitry Peskov told reporters.\n\n“Armenia no longer needs them, so "
+        "Vladimir Putin has decided to pull out our troops and border guards.”\n", registry,
+        tmp_path)
+    [withdrawal] = [fact for fact in facts if fact.type == "Withdrawal"]
+    assert withdrawal.roles["force"] == {"russian-armed-forces",
+                                         "russian-border-guards-in-armenia"}
+    assert withdrawal.roles["location"] == {"syunik-province"}
+
+
+def test_events_withdrawal_without_a_place_and_no_deployment_told_has_none(registry,
+                                                                           tmp_path):
+    facts = article_facts("Vladimir Putin has decided to withdraw the Russian border guards, "
+                          "Dmitry Peskov said.\n", registry, tmp_path)
+    [withdrawal] = [fact for fact in facts if fact.type == "Withdrawal"]
+    assert "location" not in withdrawal.roles

@@ -42,6 +42,13 @@ def statements(text: str, registry) -> list[tuple[str | None, str]]:
      [("ararat-mirzoyan", "The CSTO is a bloc that is supposed to defend its members,"),
       ("ararat-mirzoyan", "The lack of response has caused the public to question its value."),
       ("ani-badalyan", "that Yerevan would no longer fund the CSTO")]),
+    # the quoted paragraph goes on from its speaker though it reports what another said
+    ("“We have kept our word,” Alexey Overchuk told reporters in Minsk.\n\n“Ararat Mirzoyan "
+     "said the talks went well, so the ministers will meet again in June.”",
+     [("alexey-overchuk", "We have kept our word,"),
+      ("alexey-overchuk", "Ararat Mirzoyan said the talks went well, so the ministers will "
+       "meet again in June."),
+      ("ararat-mirzoyan", "the talks went well")]),
 ])
 def test_statements_speaker_and_words(text, expected, registry):
     assert statements(text, registry) == expected

@@ -105,7 +105,34 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
         if antecedent is not None:
             event.roles, event.known = dict(antecedent.roles), antecedent.known
             event.inferred = True
-    return found
+    for index, event in enumerate(found):
+        places = _deployed_places(event, found[:index])
+        if places:
+            event.roles["location"], event.inferred = places, True
+    return [split for event in found for split in _per_location(event)]
+
+
+def _deployed_places(event: EventMention, before: Sequence[EventMention]) -> list[Mention]:
+    """Where an event naming its force but no place happens: where the document last said the
+    force was (lexicons/events.yaml's `places_from`). "Our military and border guards were
+    deployed to several Armenian regions ... Putin agreed to withdraw our military and border
+    guards": they withdraw from Armenia."""
+    source = _places_from().get(event.type)
+    forces = {m.key for m in event.roles.get("force", [])}
+    if source is None or "location" in event.roles or event.known or not forces:
+        return []
+    for other in reversed(before):
+        if other.type == source and "location" in other.roles and forces & {
+                m.key for m in other.roles.get("force", [])}:
+            return list(other.roles["location"])
+    return []
+
+
+@cache
+def _places_from() -> dict[str, str]:
+    """For each event class that may leave its place untold, the class whose place it takes."""
+    return {cls: entry["places_from"] for cls, entry in read_lexicon("events").items()
+            if "places_from" in entry}
 
 
 def _told_anyway(event: EventMention, found: Sequence[EventMention],
@@ -234,6 +261,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
         event.type = trigger.instead.get(mention.type, event.type)
         role = _role(argument, mention, event.type)
         found = [mention]
+        if role == "force":  # "our military and border guards": the parser makes the first
+            found = _forces_in(argument.token, mentions) or found  # qualify the second
         if role == "location":  # "from the regions of Tavush, Syunik and Ararat"
             found = _most_specific([m for m in named_entities(argument.token, mentions)
                                     if m.type in PLACES | {"State"}], containers) or found
@@ -288,6 +317,14 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
     if cls in ACTORS and relation == "object" and event_type == "Meeting":
         return "participant"
     return None
+
+
+def _forces_in(word: Token, mentions: Sequence[Mention]) -> list[Mention]:
+    """The forces named in a force's own phrase: a force qualifying another is one coordinated
+    with it that the parser hung on it as a modifier."""
+    own = own_phrase(word)
+    return [m for m in mentions
+            if m.type in FORCES and any(m.start <= t.idx < m.end for t in own)]
 
 
 def _names_some_places(word: Token, mention: Mention) -> bool:

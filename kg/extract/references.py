@@ -150,14 +150,17 @@ def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
 def _own_force_words(noun: Token, possessive: Token) -> list[tuple[Token, Token]]:
     """The words naming forces in a possessed phrase, each with the word its mention starts
     at: "our troops"; "our military and border guards", which the parser reads as "guards"
-    qualified by "military and border"."""
+    qualified by "military and border"; "our troops and border guards", where the possessive
+    goes for the nouns coordinated with its own that have no determiner of their own."""
+    shared = [(conj, conj.left_edge) for conj in noun.conjuncts if conj.i > noun.i
+              and not any(c.dep_ in {"poss", "det"} for c in conj.children)]
     coordinated = [c for c in noun.children if c.dep_ == "amod"
                    and any(g.dep_ == "conj" for g in c.children)]
     if not coordinated:
-        return [(noun, possessive)]
+        return [(noun, possessive), *shared]
     modifier = coordinated[0]
     second = next(g for g in modifier.children if g.dep_ == "conj")
-    return [(modifier, possessive), (noun, second)]
+    return [(modifier, possessive), (noun, second), *shared]
 
 
 def _state_of(speaker: Mention, registry: Registry) -> str | None:

@@ -71,14 +71,16 @@ def _continued(text: str, quotations: list[tuple[int, int]],
 
     '“The CSTO is a bloc ...,” he told al-Jazeera.' followed by a paragraph that is nothing but
     a quotation: the same person goes on speaking (news style quotes one speaker across
-    paragraphs and names them once).
+    paragraphs and names them once), even when the quotation itself reports what someone
+    else said.
     """
     found = []
     for start, end in quotations:
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end) if "\n" in text[end:] else len(text)
         if text[line_start:line_end].strip() != text[start - 1:end + 1] or any(
-                s.words[0] < end and start < s.words[1] for s in statements):
+                s.words[0] < end and start < s.words[1] and not _reported_within(s, start, end)
+                for s in statements):
             continue
         before = text[:line_start].rstrip()
         paragraph_start = before.rfind("\n") + 1
@@ -88,6 +90,13 @@ def _continued(text: str, quotations: list[tuple[int, int]],
             found.append(StatementMention(last.speaker, (start, end), (start - 1, end + 1),
                                           last.verb, continued=True))
     return found
+
+
+def _reported_within(statement: StatementMention, start: int, end: int) -> bool:
+    """Whether a statement is one the quotation reports ("... Pashinyan has said there is no
+    need ..." inside the quoted words), not the quotation's own attribution."""
+    return start <= statement.words[0] and statement.words[1] <= end and (
+        statement.words != (start, end))
 
 
 def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[int, int]],
