@@ -49,6 +49,22 @@ def statements(text: str, registry) -> list[tuple[str | None, str]]:
       ("alexey-overchuk", "Ararat Mirzoyan said the talks went well, so the ministers will "
        "meet again in June."),
       ("ararat-mirzoyan", "the talks went well")]),
+    # a relative pronoun speaks for the noun its clause qualifies
+    ("The deal was welcomed by Ararat Mirzoyan, who said that the border would stay open.",
+     [("ararat-mirzoyan", "that the border would stay open")]),
+    # "he" is the last speaker, whichever speech verb he uses
+    ("Dmitry Peskov said the talks were useful. He clarified that no date had been set for "
+     "the next visit.",
+     [("dmitry-peskov", "the talks were useful"),
+      ("dmitry-peskov", "that no date had been set for the next visit")]),
+    # a heading the parser runs into the sentence under it is not part of its subject
+    ("Departure of the Russian Troops\nGovernor Ghukasyan told journalists that the soldiers "
+     "had left.", [("robert-ghukasyan", "that the soldiers had left")]),
+    # the parser reads "Name, title, announced on ..." as a noun phrase: the name still speaks
+    ("Hayk Baghdasaryan, the parliamentary leader of Armenia's opposition party, announced on "
+     "June 2 that a deal had been reached to reopen the border crossings of Syunik and Tavush.",
+     [("hayk-baghdasaryan", "that a deal had been reached to reopen the border crossings of "
+       "Syunik and Tavush")]),
 ])
 def test_statements_speaker_and_words(text, expected, registry):
     assert statements(text, registry) == expected

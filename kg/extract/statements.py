@@ -27,6 +27,9 @@ from kg.registry import Registry
 QUOTATION = re.compile(r"[\"“]([^\"“”\n]{3,}?)[\"”]")
 # How far (characters) a quotation may end before, or start after, its speech verb's clause.
 NEAR = 3
+# Penn tags of relative pronouns ("who", "which", "that" as a subject), which stand for the noun
+# their clause qualifies.
+RELATIVE_TAGS = {"WP", "WDT"}
 # Fewer words than this after a speech verb are no statement ("he said.", "as noted").
 MIN_WORDS = 3
 
@@ -101,11 +104,17 @@ def _reported_within(statement: StatementMention, start: int, end: int) -> bool:
 
 def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[int, int]],
               last_speaker: Mention | None) -> StatementMention | None:
-    """A statement by the verb's subject (or `by` agent); "he"/"she" is the last speaker."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    """A statement by the verb's subject (or `by` agent); "he"/"she" is the last speaker, and
+    a relative pronoun the noun its clause qualifies ("Pashinyan, who said that ...")."""
+    subjects = [verb.head if c.tag_ in RELATIVE_TAGS and verb.dep_ == "relcl" else c
+                for c in verb.children if c.dep_ == "nsubj"]
     subjects += [t for c in verb.children if c.dep_ == "agent" for t in c.children
                  if t.dep_ == "pobj"]
-    speaker = next((m for s in subjects if (m := _speaker(s, mentions))), None)
+    rootless = _verb_of_a_rootless_sentence(verb)
+    if rootless:  # "Hayk Konjoryan, the party's leader, announced ..." read as a noun phrase
+        subjects.append(verb.head)
+    speaker = next((m for s in subjects if (m := _speaker(s, mentions, _line_start(verb)))),
+                   None)
     if speaker is None and any(s.lower_ in _speech()["pronouns"] for s in subjects):
         speaker = last_speaker
     if speaker is None:
@@ -136,6 +145,8 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
             return StatementMention(speaker, (start, end), _cover(verb, start, end), verb)
     if said:
         tokens = list(said[0].subtree)
+    elif rootless:  # what follows the verb's own phrase is what was said
+        tokens = [t for t in verb.sent if t.i > verb.right_edge.i and not t.is_punct]
     elif verb.dep_ == "advcl" or (verb.dep_ in {"conj", "parataxis"} and verb.head.i < verb.i):
         # "X happened, as confirmed by Y": Y vouches for the main clause; "X happened, Y said
         # at a meeting", which the parser may join as two coordinated clauses
@@ -152,9 +163,23 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
     return StatementMention(speaker, words, _cover(verb, *words), verb)
 
 
+def _verb_of_a_rootless_sentence(verb: Token) -> bool:
+    """Whether the parser hung a speech verb in the past on a name as a participle, making
+    the name the root of its sentence ("Hayk Konjoryan, the leader ..., announced on May 9
+    that ..."): a sentence needs a verb, so the name is the verb's subject."""
+    return (verb.dep_ == "acl" and verb.tag_ in {"VBD", "VBN"} and verb.head.dep_ == "ROOT"
+            and verb.head.pos_ == "PROPN" and verb.head.i < verb.i
+            and not any(c.dep_ in {"agent", "auxpass"} for c in verb.children))
+
+
+def _line_start(word: Token) -> int:
+    return sentence_span(word)[0]
+
+
 def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention | None:
     objects = [t for t in token.subtree if t.dep_ == "pobj"]
-    speaker = next((m for o in objects if (m := _speaker(o, mentions))), None)
+    speaker = next((m for o in objects if (m := _speaker(o, mentions, _line_start(token)))),
+                   None)
     if speaker is None:
         return None
     line_start, line_end = sentence_span(token)
@@ -167,9 +192,16 @@ def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention
     return StatementMention(speaker, words, _cover(token, *words), token)
 
 
-def _speaker(phrase: Token, mentions: Sequence[Mention]) -> Mention | None:
+def _speaker(phrase: Token, mentions: Sequence[Mention], line_start: int = 0
+             ) -> Mention | None:
     """The actor a subject phrase names; in "Press Secretary of the President of Russia Dmitry
-    Peskov" that is the person, not the state his title mentions, as in an appositive."""
+    Peskov" that is the person, not the state his title mentions, as in an appositive.
+
+    A subject phrase the parser began on a line before its verb's (a heading run into the
+    sentence under it) is read from `line_start`, the verb's line, on."""
+    if phrase.idx < line_start:
+        phrase = next((t for t in phrase.subtree  # the top of the part on the verb's line
+                       if t.idx >= line_start and t.head.idx < line_start), phrase)
     named = named_entity(phrase, mentions)
     # "says the director of the Caucasus Institute, Alexander Iskandaryan": the appositive too
     words = [*own_phrase(phrase), *(t for c in phrase.children if c.dep_ == "appos"
