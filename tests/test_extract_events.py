@@ -191,3 +191,31 @@ def test_events_withdrawal_without_a_place_and_no_deployment_told_has_none(regis
                           "Dmitry Peskov said.\n", registry, tmp_path)
     [withdrawal] = [fact for fact in facts if fact.type == "Withdrawal"]
     assert "location" not in withdrawal.roles
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the subject of "lost" is the side that lost the place; told from both sides in one
+    # sentence, it is one capture
+    ("The fighting helped Azerbaijan, which took control of Askeran, and hurt Armenia, which "
+     "lost Askeran.",
+     [{"agent": ["azerbaijan"], "affected": ["armenia"], "location": ["askeran"]}]),
+    ("Askeran was lost by Armenia in 2020.",
+     [{"affected": ["armenia"], "location": ["askeran"]}]),
+    # a town that is the passive subject is the place taken, not its state acting
+    ("Askeran was captured by Azerbaijan in 2020.",
+     [{"agent": ["azerbaijan"], "location": ["askeran"]}]),
+    # "left/put X in control of Y": X took Y
+    ("The offensive left Azerbaijan in control of Askeran.",
+     [{"agent": ["azerbaijan"], "location": ["askeran"]}]),
+    ("The ceasefire put Russia in control of the Lachin corridor.",
+     [{"agent": ["russia"], "location": ["lachin-corridor"]}]),
+    # losing no place is no capture
+    ("Armenia lost 3,000 soldiers in the war.", []),
+    # two places: two captures, not one told from two sides
+    ("Azerbaijan captured Askeran, and Armenia lost Nerkin Hand village.",
+     [{"agent": ["azerbaijan"], "location": ["askeran"]},
+      {"affected": ["armenia"], "location": ["nerkin-hand"]}]),
+])
+def test_events_captures_told_from_the_side_that_lost(text, expected, registry):
+    assert [roles(event) for event in events(text, registry)
+            if event.type == "Capture"] == expected

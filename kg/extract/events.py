@@ -39,11 +39,18 @@ BE_FORMS = {"is", "are", "was", "were", "been", "be"}
 HAVE_FORMS = {"have", "has", "had"}
 
 
+# The relations a trigger's framing (lexicons/events.yaml) names, and those each stands for.
+FRAMED_RELATIONS = {"subject": {"subject", "head", "by"}, "object": {"object"}}
+
+
 @dataclass(frozen=True)
 class Trigger:
     cls: str
     needs: frozenset[str]
     instead: dict[str, str]
+    # for a word whose subject or object plays another role than usual: the role each takes
+    framing: dict[str, str] = field(default_factory=dict)
+    strict: bool = False  # without a role it needs, the word is no event at all (not bare)
 
 
 @dataclass
@@ -79,7 +86,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
     containers = _containers(registry)
     found: list[EventMention] = []
     for token in doc:
-        trigger = triggers.get(token.lemma_.lower()) or _phrase_trigger(token, triggers)
+        trigger = _phrase_trigger(token, triggers) or triggers.get(token.lemma_.lower())
         if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
             continue
         event = _event(token, trigger, mentions, borders, containers, registry)
@@ -91,6 +98,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
             found += [e for e in _per_location(event) if not any(
                 e.type == other.type and e.roles == other.roles and e.sentence == other.sentence
                 for other in found)]
+    found = _one_per_side(found)
     for event in found:
         event.known = _known_event(event, registry, containers)
         if event.status is None and ended_before(event.date, event.known, registry, anchor):
@@ -256,10 +264,11 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
             mention = _demonym_state(argument.token, registry)
         if mention is None or (argument.relation == "with" and used_companions):
             continue
-        if registry is not None and argument.relation in STATE_SPEAKS:
+        if registry is not None and argument.relation in STATE_SPEAKS and (
+                argument.token.dep_ != "nsubjpass"):  # "Askeran was captured": the town
             mention = as_state(mention, registry)  # "launched by Baku": Azerbaijan did
         event.type = trigger.instead.get(mention.type, event.type)
-        role = _role(argument, mention, event.type)
+        role = _framed_role(argument, mention, trigger) or _role(argument, mention, event.type)
         found = [mention]
         if role == "force":  # "our military and border guards": the parser makes the first
             found = _forces_in(argument.token, mentions) or found  # qualify the second
@@ -282,12 +291,52 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
         if places:
             event.roles["location"] = places
             event.inferred = True
+    if not trigger.needs & set(event.roles) and trigger.strict:
+        return None  # "Armenia lost 3,000 soldiers": no place lost, no capture
     if not trigger.needs & set(event.roles) and event.type == trigger.cls:
         event.bare = True  # "the bloodshed in the fall of 2020": its date may still tell which
     if event.type != trigger.cls and "affected" not in event.roles:
         return None
     event.status = status_of(token)
     return event
+
+
+def _framed_role(argument: Argument, mention: Mention, trigger: Trigger) -> str | None:
+    """The role an actor takes as the subject or object of a trigger framed otherwise than
+    its class's usual words: the subject of "lost" is the affected side, not the agent."""
+    if mention.type not in ACTORS:
+        return None
+    return next((role for relation, role in trigger.framing.items()
+                 if argument.relation in FRAMED_RELATIONS[relation]), None)
+
+
+def _one_per_side(found: list[EventMention]) -> list[EventMention]:
+    """One event where a sentence tells it from both sides: "Azerbaijan, which captured
+    Karabakh, ... Armenia, which lost Karabakh" is one capture, with Azerbaijan the agent and
+    Armenia the affected. Two mentions of a class in one sentence, at the same places, of
+    which one names only the agent and the other only the affected side, are merged into the
+    first."""
+    merged: list[EventMention] = []
+    for event in found:
+        partner = next((other for other in merged if _sides_of_one(other, event)), None)
+        if partner is None:
+            merged.append(event)
+            continue
+        for role, values in event.roles.items():
+            partner.roles.setdefault(role, list(values))
+        partner.bare = partner.bare and event.bare
+    return merged
+
+
+def _sides_of_one(first: EventMention, second: EventMention) -> bool:
+    def keys(event: EventMention, role: str) -> set[str | None]:
+        return {m.key for m in event.roles.get(role, [])}
+
+    sides = [(bool(keys(e, "agent")), bool(keys(e, "affected"))) for e in (first, second)]
+    return (first.type == second.type and first.sentence == second.sentence
+            and bool(keys(first, "location")) and keys(first, "location") == keys(
+                second, "location")
+            and sorted(sides) == [(False, True), (True, False)])
 
 
 def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
@@ -304,8 +353,9 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
         return "affected"
     if (cls in PLACES or cls == "State") and relation in LOCATIVE:
         return "location"
-    if cls in PLACES and relation == "object" and event_type in {"Withdrawal", "Capture"}:
-        return "location"  # "have left Nerkin Hand village", "captured Karabakh"
+    if cls in PLACES and event_type in {"Withdrawal", "Capture"} and (
+            relation == "object" or argument.token.dep_ == "nsubjpass"):
+        return "location"  # "have left Nerkin Hand village", "Karabakh was captured"
     if cls in PLACES and relation == "of" and event_type == "Capture":
         return "location"  # "the annexation of Crimea"
     if cls in ACTORS and relation in PARTICIPATIVE:
@@ -496,12 +546,18 @@ def _per_location(event: EventMention) -> list[EventMention]:
 
 
 def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | None:
-    """A two-word trigger: the verb and its particle or object ("pull out", "hold talks")."""
+    """A multi-word trigger: the verb and its particle or object ("pull out", "hold talks"),
+    or its preposition and that one's object ("leave in control")."""
+    lemma = token.lemma_.lower()
     for child in token.children:
-        if child.dep_ in {"prt", "dobj", "prep"}:
-            trigger = triggers.get(f"{token.lemma_.lower()} {child.lemma_.lower()}")
-            if trigger:
-                return trigger
+        if child.dep_ not in {"prt", "dobj", "prep"}:
+            continue
+        words = [f"{lemma} {child.lemma_.lower()}"]
+        words += [f"{words[0]} {grandchild.lemma_.lower()}" for grandchild in child.children
+                  if child.dep_ == "prep" and grandchild.dep_ == "pobj"]
+        trigger = next((triggers[w] for w in reversed(words) if w in triggers), None)
+        if trigger:
+            return trigger
     return None
 
 
@@ -512,5 +568,10 @@ def _triggers() -> dict[str, Trigger]:
         trigger = Trigger(cls, frozenset(entry.get("needs", [])), entry.get("instead", {}))
         for word in entry.get("lemmas", []) + entry.get("phrases", []):
             triggers[word] = trigger
+        for word, framing in (entry.get("framing") or {}).items():
+            roles = {relation: framing[relation] for relation in FRAMED_RELATIONS
+                     if relation in framing}
+            triggers[word] = replace(trigger, framing=roles, strict=True,
+                                     needs=frozenset(framing["needs"]))
     return triggers
 
