@@ -219,3 +219,24 @@ def test_events_withdrawal_without_a_place_and_no_deployment_told_has_none(regis
 def test_events_captures_told_from_the_side_that_lost(text, expected, registry):
     assert [roles(event) for event in events(text, registry)
             if event.type == "Capture"] == expected
+
+
+@pytest.mark.parametrize(("text", "force"), [
+    # troops a state sends where one of its forces serves (the registry's area) are that force
+    ("Russia will send 300 more troops to Nagorno-Karabakh.", "russian-peacekeeping-contingent"),
+    # ... within that area too
+    ("Russia has withdrawn troops from Askeran.", "russian-peacekeeping-contingent"),
+    # elsewhere, the state's only force of the noun's class
+    ("Azerbaijan agreed to send 500 soldiers to the border.", "armed-forces-of-azerbaijan"),
+    # a state's armed forces acting where one of its forces serves are that force
+    ("The Russian military will pull out of Askeran.", "russian-peacekeeping-contingent"),
+    # but a whole state is no such area: its armed forces may be anywhere in it
+    ("The Russian military was deployed to Armenia.", "russian-armed-forces"),
+    # a possessed noun may mean another force than the one serving there: left alone
+    ("Russia will send its troops to Nagorno-Karabakh.", None),
+])
+def test_events_forces_named_by_a_common_noun_are_the_state_force_serving_there(
+        text, force, registry):
+    found = [event for event in events(text, registry)
+             if event.type in {"Deployment", "Withdrawal"} and "force" in event.roles]
+    assert [roles(event)["force"] for event in found] == ([[force]] if force else [])

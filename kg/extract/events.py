@@ -22,7 +22,7 @@ from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, as_state, demonym_mention
 from kg.extract.nlp import sentence_span
 from kg.extract.roles import Argument, arguments, named_entities, named_entity, own_phrase
-from kg.registry import Registry
+from kg.registry import Entity, Registry
 
 FORCES = {"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"}
 PLACES = {"Place", "AdministrativeRegion", "Settlement", "Border", "Facility", "Territory"}
@@ -286,11 +286,16 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
                 event.inferred |= argument.inherited
     if "location" in event.roles:  # across arguments too: "left X village in Y Province"
         event.roles["location"] = _most_specific(event.roles["location"], containers)
+    if "force" not in event.roles and registry is not None and trigger.needs & {"force"}:
+        event.roles["force"] = _unnamed_force(found_arguments, event, registry, containers)
     if "force" in event.roles and "location" not in event.roles:
         places = _stationed_places(found_arguments, mentions)
         if places:
             event.roles["location"] = places
             event.inferred = True
+    if registry is not None and event.roles.get("force"):
+        _serving_forces(event, registry, containers)
+    event.roles = {role: values for role, values in event.roles.items() if values}
     if not trigger.needs & set(event.roles) and trigger.strict:
         return None  # "Armenia lost 3,000 soldiers": no place lost, no capture
     if not trigger.needs & set(event.roles) and event.type == trigger.cls:
@@ -367,6 +372,71 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
     if cls in ACTORS and relation == "object" and event_type == "Meeting":
         return "participant"
     return None
+
+
+def _unnamed_force(found_arguments: list[Argument], event: EventMention, registry: Registry,
+                   containers: dict[str, set[str]]) -> list[Mention]:
+    """"Russia sent roughly 2,000 troops to the region": a bare noun that names a force but
+    not whose (lexicons/references.yaml's force_nouns), as the trigger's subject or object, is
+    the acting state's force serving in the event's place, else its only force of the noun's
+    class. A possessed or determined one ("its border guards", "the troops") points at a
+    force the text has in mind, which may be another; references.py resolves those."""
+    nouns = read_lexicon("references")["force_nouns"]
+    states = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
+    if len(states) != 1:
+        return []
+    [state] = states
+    for argument in found_arguments:
+        cls = nouns.get(argument.token.lemma_.lower())
+        if argument.relation not in {"subject", "object"} or cls is None or _determined(
+                argument.token):
+            continue
+        of_class = [entity for entity in registry
+                    if entity.type == cls and entity.force_of == state]
+        force = _force_serving_in(state, event.roles.get("location", []), registry,
+                                  containers) or (of_class[0] if len(of_class) == 1 else None)
+        if force is not None:
+            word = argument.token
+            event.inferred = True
+            return [Mention(iris.entity(force.key), force.type, word.idx, word.idx + len(word),
+                            force.key, word.text, reference=True)]
+    return []
+
+
+def _determined(noun: Token) -> bool:
+    """Whether a noun, or the one it is coordinated with, has a determiner or possessive."""
+    phrases = [noun, noun.head] if noun.dep_ == "conj" else [noun]
+    return any(child.dep_ in {"det", "poss"} for phrase in phrases for child in phrase.children)
+
+
+def _serving_forces(event: EventMention, registry: Registry, containers: dict[str, set[str]]
+                    ) -> None:
+    """A state's armed forces told acting in a place where one force of that state serves are
+    that force: "the Russian military's withdrawal from Nagorno-Karabakh" is the peacekeeping
+    contingent's. Not when the text names that force beside them ("our military and border
+    guards" are two)."""
+    forces = event.roles["force"]
+    for index, force in enumerate(forces):
+        entity = registry.entities.get(force.key or "")
+        if entity is None or entity.type != "MilitaryForce" or entity.area or not entity.force_of:
+            continue
+        serving = _force_serving_in(entity.force_of, event.roles.get("location", []), registry,
+                                    containers)
+        if serving is not None and serving.key not in {m.key for m in forces}:
+            forces[index] = replace(force, node=iris.entity(serving.key), type=serving.type,
+                                    key=serving.key, reference=True)
+            event.inferred = True
+
+
+def _force_serving_in(state: str, places: Sequence[Mention], registry: Registry,
+                      containers: dict[str, set[str]]) -> Entity | None:
+    """The one force of the state whose registry area is one of the places or holds it. A
+    whole state is no such area: a state's armed forces may be anywhere in it, beside a force
+    serving there."""
+    keys = {m.key for m in places if m.key and registry.state_of(m.key) != m.key}
+    serving = [entity for entity in registry if entity.force_of == state and entity.area and (
+        entity.area in keys or any(entity.area in containers.get(key, set()) for key in keys))]
+    return serving[0] if len(serving) == 1 else None
 
 
 def _forces_in(word: Token, mentions: Sequence[Mention]) -> list[Mention]:

@@ -125,11 +125,12 @@ def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
 
     `spoken` pairs each speaker with the character span of their words.
     """
-    lexicon = read_lexicon("references")["first_person"]
+    lexicon = read_lexicon("references")
+    possessives = lexicon["first_person"]["possessives"]
     found = []
     for noun in doc:
         possessive = next((c for c in noun.children if c.dep_ == "poss"
-                           and c.lower_ in lexicon["possessives"]), None)
+                           and c.lower_ in possessives), None)
         if possessive is None:
             continue
         speaker = next((who for who, (start, end) in spoken if start <= noun.idx < end), None)
@@ -137,7 +138,7 @@ def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
         if state is None:
             continue
         for word, first in _own_force_words(noun, possessive):
-            cls = lexicon["forces"].get(word.lemma_.lower())
+            cls = lexicon["force_nouns"].get(word.lemma_.lower())
             forces = [entity for entity in registry
                       if entity.type == cls and entity.force_of == state]
             if len(forces) == 1:
