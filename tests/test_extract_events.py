@@ -43,6 +43,10 @@ def events(text: str, registry: Registry) -> list[EventMention]:
     ("Armenia fought a bloody war with Azerbaijan in 2020.", "second-nagorno-karabakh-war"),
     # two Azerbaijani offensives are known and nothing says which: neither is chosen
     ("Pashinyan blamed Russia for failing to avert Azerbaijan's offensive.", None),
+    # the date of what is done to the offensive ("stop ... in September 2023") tells which
+    ("Armenia blamed Russia for failing to stop Azerbaijan's offensive in September 2023.",
+     "azerbaijani-offensive-in-nagorno-karabakh-2023"),
+    ("Armenia blamed Russia for failing to stop Azerbaijan's offensive in 2015.", None),
     # the right class and roles, but a year the registry's event is not in
     ("In 2020, Azerbaijan launched an offensive into Nagorno-Karabakh.", None),
     # a place the registry's event is not in

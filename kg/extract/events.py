@@ -67,6 +67,8 @@ class EventMention:
     # places the text names only as holding the event's ("from regions of Armenia")
     within: set[str] = field(default_factory=set)
     bare: bool = False  # no role its class needs: kept only as the registry event its date fits
+    # the date of what the sentence does to an event noun, which tells which registry event
+    context_date: DateMention | None = None
 
     @property
     def sentence(self) -> tuple[int, int]:
@@ -92,9 +94,13 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
         event = _event(token, trigger, mentions, borders, containers, registry)
         if event is not None:
             event.date = date_in_clause(token, dates)
-            if event.bare and event.date is None and token.dep_ in {"dobj", "pobj"}:
-                # "ending the bloodshed in the fall of 2020": the date of what is done to it
-                event.date = date_in_clause(token.head, dates)
+            if event.date is None and token.dep_ in {"dobj", "pobj"}:
+                # "ending the bloodshed in the fall of 2020", "failing to stop Azerbaijan's
+                # offensive in September": the date of what is done to it tells which event
+                # it is; it is the event's own only when nothing else tells the event
+                event.context_date = date_in_clause(token.head, dates)
+                if event.bare:
+                    event.date = event.context_date
             found += [e for e in _per_location(event) if not any(
                 e.type == other.type and e.roles == other.roles and e.sentence == other.sentence
                 for other in found)]
@@ -209,14 +215,17 @@ def _known_event(event: EventMention, registry: Registry | None,
     Each role value the text gives must be among the registry's for that role (a place may
     lie within one of the registry's), with at least one in common; agent and participant
     count as one role (who acts at a meeting is told either way); a date the text gives must
-    overlap the registry's. "A lightning offensive launched by Baku in September" is the 2023
-    offensive in Nagorno-Karabakh, the only Azerbaijani offensive of that month known. With
+    overlap the registry's (its context's, "failing to stop Azerbaijan's offensive in
+    September", where it has none of its own). "A lightning offensive launched by Baku in
+    September" is the 2023 offensive in Nagorno-Karabakh, the only Azerbaijani offensive of
+    that month known. With
     no role told, the date alone must fit just one ("the bloodshed in the fall of 2020").
     """
     if registry is None:
         return None
     given = _role_keys(event.roles)
-    if not any(given.values()) and event.date is None:
+    date = event.date or event.context_date
+    if not any(given.values()) and date is None:
         return None
     fitting = []
     for entity in registry:
@@ -227,8 +236,8 @@ def _known_event(event: EventMention, registry: Registry | None,
         if not all(key in known.get(role, set()) or containers.get(key, set()) & known.get(
                 role, set()) for role, keys in given.items() for key in keys):
             continue
-        if event.date and entity.date and (event.date.latest < entity.date[0]
-                                           or entity.date[1] < event.date.earliest):
+        if date and entity.date and (date.latest < entity.date[0]
+                                     or entity.date[1] < date.earliest):
             continue
         fitting.append(entity.key)
     return fitting[0] if len(fitting) == 1 else None
