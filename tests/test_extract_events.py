@@ -244,3 +244,12 @@ def test_events_forces_named_by_a_common_noun_are_the_state_force_serving_there(
     found = [event for event in events(text, registry)
              if event.type in {"Deployment", "Withdrawal"} and "force" in event.roles]
     assert [roles(event)["force"] for event in found] == ([[force]] if force else [])
+
+
+def test_events_what_is_acted_on_at_a_meeting_does_not_attend_it(registry):
+    """A passive subject is acted on at the summit, unlike an active one, who attends it."""
+    passive = events("The question of Armenia's membership was not discussed at the summit.",
+                     registry)
+    active = events("Armenia did not discuss its membership at the summit.", registry)
+    assert [roles(e) for e in passive if e.type == "Meeting"] == []
+    assert [roles(e) for e in active if e.type == "Meeting"] == [{"participant": ["armenia"]}]

@@ -52,10 +52,11 @@ def arguments(trigger: Token) -> list[Argument]:
         found += [Argument(a.token, "by", True) for clause in trigger.children
                   if clause.dep_ == "acl" for a in _direct(clause) if a.relation == "by"]
     if trigger.pos_ == "NOUN" and trigger.dep_ == "pobj" and trigger.head.lower_ in GATHERING:
-        # "Pashinyan and Putin shake hands at a summit": who acts at it attends it
+        # "Pashinyan and Putin shake hands at a summit": who acts at it attends it; what is
+        # acted on ("the issue was not raised at the summit") does not
         verb = trigger.head.head
         found += [Argument(a.token, "attendee", True) for a in _direct(verb)
-                  if a.relation == "subject"]
+                  if a.relation == "subject" and a.token.dep_ != "nsubjpass"]
     if not any(a.relation == "subject" for a in found):
         head = trigger
         while head.dep_ in SHARING and head.head is not head:
