@@ -65,6 +65,14 @@ def statements(text: str, registry) -> list[tuple[str | None, str]]:
      "June 2 that a deal had been reached to reopen the border crossings of Syunik and Tavush.",
      [("hayk-baghdasaryan", "that a deal had been reached to reopen the border crossings of "
        "Syunik and Tavush")]),
+    # the `by` agent or possessor of a speech noun said its that-clause
+    ("The talks followed accusations by Russia that Armenia had sabotaged the agreement.",
+     [("russia", "that Armenia had sabotaged the agreement")]),
+    ("Baku rejected Yerevan's claim that Azerbaijani troops had crossed the border.",
+     [("azerbaijan", "rejected Yerevan's claim that Azerbaijani troops had crossed the border"),
+      ("armenia", "that Azerbaijani troops had crossed the border")]),
+    # nobody's claim is nobody's statement
+    ("The claim that the border was closed was false.", []),
 ])
 def test_statements_speaker_and_words(text, expected, registry):
     assert statements(text, registry) == expected

@@ -59,6 +59,8 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
             statement = _reported(token, mentions, quotations, last_speaker)
         elif _attribution(token):
             statement = _according_to(token, mentions)
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in _speech()["nouns"]:
+            statement = _speech_noun(token, mentions)
         if statement is not None and statement.words not in found:
             found[statement.words] = statement
             if statement.speaker.type == "Person":
@@ -176,6 +178,24 @@ def _line_start(word: Token) -> int:
     return sentence_span(word)[0]
 
 
+def _speech_noun(noun: Token, mentions: Sequence[Mention]) -> StatementMention | None:
+    """"accusations by Armenia that the peacekeepers did not do enough", "Baku's claim that
+    ...": the `by` agent or possessor of a speech noun said its that-clause."""
+    sources = [t for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
+               for t in c.children if t.dep_ == "pobj"]
+    sources += [c for c in noun.children if c.dep_ == "poss"]
+    speaker = next((m for s in sources if (m := _speaker(s, mentions))), None)
+    clause = next((c for c in noun.children if c.dep_ in {"acl", "ccomp"} and any(
+        t.dep_ == "mark" and t.lower_ == "that" for t in c.children)), None)
+    if speaker is None or clause is None:
+        return None
+    tokens = [t for t in clause.subtree if not t.is_punct]
+    if len(tokens) < MIN_WORDS:
+        return None
+    words = _on_the_line(noun, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+    return StatementMention(speaker, words, _cover(noun, *words), noun)
+
+
 def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention | None:
     objects = [t for t in token.subtree if t.dep_ == "pobj"]
     speaker = next((m for o in objects if (m := _speaker(o, mentions, _line_start(token)))),
@@ -241,4 +261,4 @@ def _on_the_line(word: Token, start: int, end: int) -> tuple[int, int]:
 def _speech() -> dict[str, set[str]]:
     lexicon = read_lexicon("speech")
     return {name: {word.lower() for word in lexicon[name]}
-            for name in ("verbs", "attributions", "pronouns")}
+            for name in ("verbs", "nouns", "attributions", "pronouns")}
