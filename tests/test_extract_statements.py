@@ -71,6 +71,9 @@ def statements(text: str, registry) -> list[tuple[str | None, str]]:
     ("Baku rejected Yerevan's claim that Azerbaijani troops had crossed the border.",
      [("azerbaijan", "rejected Yerevan's claim that Azerbaijani troops had crossed the border"),
       ("armenia", "that Azerbaijani troops had crossed the border")]),
+    # the possessor of a view said what the view is
+    ("Azerbaijan's official view is that the corridor must stay open.",
+     [("azerbaijan", "that the corridor must stay open")]),
     # nobody's claim is nobody's statement
     ("The claim that the border was closed was false.", []),
 ])

@@ -180,13 +180,16 @@ def _line_start(word: Token) -> int:
 
 def _speech_noun(noun: Token, mentions: Sequence[Mention]) -> StatementMention | None:
     """"accusations by Armenia that the peacekeepers did not do enough", "Baku's claim that
-    ...": the `by` agent or possessor of a speech noun said its that-clause."""
+    ...", "Armenia's position is that ...": the `by` agent or possessor of a speech noun said
+    its that-clause, or the one its copula has when it is the subject."""
     sources = [t for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
                for t in c.children if t.dep_ == "pobj"]
     sources += [c for c in noun.children if c.dep_ == "poss"]
     speaker = next((m for s in sources if (m := _speaker(s, mentions))), None)
-    clause = next((c for c in noun.children if c.dep_ in {"acl", "ccomp"} and any(
-        t.dep_ == "mark" and t.lower_ == "that" for t in c.children)), None)
+    holders = [noun, noun.head] if noun.dep_ == "nsubj" and noun.head.lemma_ == "be" else [noun]
+    clause = next((c for holder in holders for c in holder.children
+                   if c.dep_ in {"acl", "ccomp"} and any(
+                       t.dep_ == "mark" and t.lower_ == "that" for t in c.children)), None)
     if speaker is None or clause is None:
         return None
     tokens = [t for t in clause.subtree if not t.is_punct]
