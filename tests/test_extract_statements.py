@@ -74,6 +74,10 @@ def statements(text: str, registry) -> list[tuple[str | None, str]]:
     # the possessor of a view said what the view is
     ("Azerbaijan's official view is that the corridor must stay open.",
      [("azerbaijan", "that the corridor must stay open")]),
+    # commenting on something says nothing of it; denying it does
+    ("The Kremlin commented briefly on the reports of the withdrawal.", []),
+    ("The Kremlin denied the reports of the withdrawal.",
+     [("kremlin", "denied the reports of the withdrawal")]),
     # nobody's claim is nobody's statement
     ("The claim that the border was closed was false.", []),
 ])

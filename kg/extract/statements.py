@@ -30,6 +30,10 @@ NEAR = 3
 # Penn tags of relative pronouns ("who", "which", "that" as a subject), which stand for the noun
 # their clause qualifies.
 RELATIVE_TAGS = {"WP", "WDT"}
+# What a speech verb without a reported clause must govern for the rest of its clause to be
+# what was said: an object or complement ("accused X of ...", "called the haste a logical
+# consequence"), not only adverbs and prepositions ("commented briefly on the information").
+TOLD = {"dobj", "attr", "oprd", "xcomp", "dative"}
 # Fewer words than this after a speech verb are no statement ("he said.", "as noted").
 MIN_WORDS = 3
 
@@ -154,9 +158,12 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
         # at a meeting", which the parser may join as two coordinated clauses
         inner = set(verb.subtree)
         tokens = [t for t in verb.head.subtree if t not in inner and not t.is_punct]
-    else:  # "accused the peacekeepers of abandoning their posts": the rest of its clause
+    elif any(c.dep_ in TOLD for c in verb.children):
+        # "accused the peacekeepers of abandoning their posts": the rest of its clause
         own = set(subjects) | {t for s in subjects for t in s.subtree}
         tokens = [t for t in verb.subtree if t not in own and not t.is_punct and t.i >= verb.i]
+    else:  # "commented briefly on the information": what it was about, not what was said
+        return None
     if len(tokens) < MIN_WORDS:
         return None
     words = _on_the_line(verb, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
