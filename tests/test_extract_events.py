@@ -253,3 +253,16 @@ def test_events_what_is_acted_on_at_a_meeting_does_not_attend_it(registry):
     active = events("Armenia did not discuss its membership at the summit.", registry)
     assert [roles(e) for e in passive if e.type == "Meeting"] == []
     assert [roles(e) for e in active if e.type == "Meeting"] == [{"participant": ["armenia"]}]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a participial clause shares its main clause's subject, and a membership it changes
+    # without naming the organization is in the one the main clause names
+    ("Kazakhstan will no longer make payments to the EAEU, effectively suspending its "
+     "membership.", [{"agent": ["kazakhstan"], "affected": ["eaeu"]}]),
+    # no organization named anywhere: no membership change
+    ("Armenia stopped its payments, effectively freezing its membership.", []),
+])
+def test_events_membership_changed_in_a_participial_clause(text, expected, registry):
+    assert [roles(event) for event in events(text, registry)
+            if event.type == "MembershipChange"] == expected

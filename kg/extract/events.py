@@ -21,7 +21,14 @@ from kg.extract.dates import Anchor, DateMention
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, as_state, demonym_mention
 from kg.extract.nlp import sentence_span
-from kg.extract.roles import Argument, arguments, named_entities, named_entity, own_phrase
+from kg.extract.roles import (
+    Argument,
+    arguments,
+    named_entities,
+    named_entity,
+    own_phrase,
+    participial,
+)
 from kg.registry import Entity, Registry
 
 FORCES = {"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"}
@@ -293,6 +300,10 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
             if role and value not in event.roles.get(role, []):
                 event.roles.setdefault(role, []).append(value)
                 event.inferred |= argument.inherited
+    if event.type == "MembershipChange" and "affected" not in event.roles:
+        affected = _main_clause_organizations(token, mentions)
+        if affected:
+            event.roles["affected"], event.inferred = affected, True
     if "location" in event.roles:  # across arguments too: "left X village in Y Province"
         event.roles["location"] = _most_specific(event.roles["location"], containers)
     if "force" not in event.roles and registry is not None and trigger.needs & {"force"}:
@@ -313,6 +324,18 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
         return None
     event.status = status_of(token)
     return event
+
+
+def _main_clause_organizations(word: Token, mentions: Sequence[Mention]) -> list[Mention]:
+    """"will no longer make contributions to the CSTO, effectively freezing its membership":
+    a membership changed in a participial clause without naming the organization is in the
+    one its main clause names (not as the main clause's subject)."""
+    if not participial(word):
+        return []
+    own = set(word.subtree)
+    return [m for a in arguments(word.head) if a.relation not in {"subject", "by"}
+            and a.token not in own
+            for m in named_entities(a.token, mentions) if m.type in ORGANIZATIONS]
 
 
 def _framed_role(argument: Argument, mention: Mention, trigger: Trigger) -> str | None:

@@ -59,7 +59,7 @@ def arguments(trigger: Token) -> list[Argument]:
                   if a.relation == "subject" and a.token.dep_ != "nsubjpass"]
     if not any(a.relation == "subject" for a in found):
         head = trigger
-        while head.dep_ in SHARING and head.head is not head:
+        while (head.dep_ in SHARING or participial(head)) and head.head is not head:
             head = head.head
             inherited = [Argument(a.token, a.relation, True) for a in _direct(head)
                          if a.relation in {"subject", "by"}]
@@ -67,6 +67,13 @@ def arguments(trigger: Token) -> list[Argument]:
                 found += inherited
                 break
     return [expanded for argument in found for expanded in _conjuncts(argument)]
+
+
+def participial(verb: Token) -> bool:
+    """Whether a verb heads a participial adverbial clause, whose subject is its main clause's
+    ("the country will no longer pay, effectively freezing its membership")."""
+    return verb.dep_ == "advcl" and verb.tag_ == "VBG" and not any(
+        child.dep_ in {"nsubj", "mark"} for child in verb.children)
 
 
 def _direct(trigger: Token) -> Iterator[Argument]:
