@@ -15,6 +15,7 @@ from kg.extract.events import EventMention, find_events
 from kg.extract.mentions import find_mentions
 from kg.extract.nlp import language_for
 from kg.extract.references import find_references
+from kg.extract.roles import arguments
 from kg.registry import Registry
 
 from .conftest import document_graphs
@@ -266,3 +267,25 @@ def test_events_what_is_acted_on_at_a_meeting_does_not_attend_it(registry):
 def test_events_membership_changed_in_a_participial_clause(text, expected, registry):
     assert [roles(event) for event in events(text, registry)
             if event.type == "MembershipChange"] == expected
+
+
+def test_events_a_headline_run_into_the_sentence_gives_it_no_arguments(registry):
+    """The parser makes the headline's "Armenia" the subject of the caption's "patrol"."""
+    text = ("Armenia to Leave CSTO Amid Steadily Fraying Ties\nAzerbaijani soldiers patrol near "
+            "a checkpoint outside Askeran on May 3, 2021.")
+    doc = language_for(registry)(text)
+    [patrol] = [token for token in doc if token.lemma_ == "patrol"]
+    assert "Armenia" in [child.text for child in patrol.children]  # the parse this is about
+    assert [a.token.text for a in arguments(patrol)] == ["checkpoint", "May"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # soldiers named by their demonym are that state's force; patrolling a place is being there
+    ("Azerbaijani soldiers patrol near Askeran.",
+     {"force": ["armed-forces-of-azerbaijan"], "location": ["askeran"]}),
+    ("Armenian soldiers patrol near Askeran.",
+     {"force": ["armed-forces-of-armenia"], "location": ["askeran"]}),
+])
+def test_events_soldiers_of_a_demonym_are_its_state_force(text, expected, registry):
+    [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
+    assert roles(deployment) == expected

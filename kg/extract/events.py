@@ -408,21 +408,26 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
 
 def _unnamed_force(found_arguments: list[Argument], event: EventMention, registry: Registry,
                    containers: dict[str, set[str]]) -> list[Mention]:
-    """"Russia sent roughly 2,000 troops to the region": a bare noun that names a force but
-    not whose (lexicons/references.yaml's force_nouns), as the trigger's subject or object, is
-    the acting state's force serving in the event's place, else its only force of the noun's
-    class. A possessed or determined one ("its border guards", "the troops") points at a
-    force the text has in mind, which may be another; references.py resolves those."""
+    """"Russia sent roughly 2,000 troops to the region", "Armenian soldiers patrol near
+    Askeran": a bare noun that names a force but not whose (lexicons/references.yaml's
+    force_nouns), as the trigger's subject or object, is the force of the state its demonym
+    names, else of the acting state: the one serving in the event's place, else the state's
+    only force of the noun's class. A possessed or determined one ("its border guards", "the
+    troops") points at a force the text has in mind, which may be another; references.py
+    resolves those."""
     nouns = read_lexicon("references")["force_nouns"]
-    states = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
-    if len(states) != 1:
-        return []
-    [state] = states
+    demonyms = read_lexicon("positions")["demonyms"]
+    agents = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
     for argument in found_arguments:
         cls = nouns.get(argument.token.lemma_.lower())
         if argument.relation not in {"subject", "object"} or cls is None or _determined(
                 argument.token):
             continue
+        states = {demonyms[c.text] for c in argument.token.children
+                  if c.dep_ == "amod" and c.text in demonyms} or agents
+        if len(states) != 1:
+            continue
+        [state] = states
         of_class = [entity for entity in registry
                     if entity.type == cls and entity.force_of == state]
         force = _force_serving_in(state, event.roles.get("location", []), registry,

@@ -16,6 +16,7 @@ from spacy.tokens import Token
 
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
+from kg.extract.nlp import sentence_span
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 OBJECTS = {"dobj", "attr", "oprd"}
@@ -66,7 +67,11 @@ def arguments(trigger: Token) -> list[Argument]:
             if inherited:
                 found += inherited
                 break
-    return [expanded for argument in found for expanded in _conjuncts(argument)]
+    # a headline the parser ran into the sentence under it gives it no arguments: a sentence
+    # of running text never crosses a line break (nlp.sentence_span)
+    start, end = sentence_span(trigger)
+    return [expanded for argument in found for expanded in _conjuncts(argument)
+            if start <= expanded.token.idx < end]
 
 
 def participial(verb: Token) -> bool:
