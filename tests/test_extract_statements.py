@@ -78,6 +78,12 @@ def statements(text: str, registry) -> list[tuple[str | None, str]]:
     ("The Kremlin commented briefly on the reports of the withdrawal.", []),
     ("The Kremlin denied the reports of the withdrawal.",
      [("kremlin", "denied the reports of the withdrawal")]),
+    # "the statement reads" gives the words of whoever the text said spoke in a statement
+    ("The Kremlin said in a statement on Monday that talks would continue.\n\n\"The sides "
+     "agreed to meet again in June,\" the statement reads.",
+     [("kremlin", "that talks would continue"),
+      ("kremlin", "The sides agreed to meet again in June,")]),
+    ("\"The sides agreed to meet again in June,\" the statement reads.", []),
     # nobody's claim is nobody's statement
     ("The claim that the border was closed was false.", []),
 ])

@@ -57,10 +57,14 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
     quotations = [m.span(1) for m in QUOTATION.finditer(doc_text(doc))]
     found: dict[tuple[int, int], StatementMention] = {}
     last_speaker: Mention | None = None
+    issued: dict[str, Mention] = {}  # who last spoke "in a statement", by the document's noun
     for token in doc:
         statement = None
-        if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in _speech()["verbs"]:
+        lemma = token.lemma_.lower()
+        if token.pos_ in {"VERB", "AUX"} and lemma in _speech()["verbs"]:
             statement = _reported(token, mentions, quotations, last_speaker)
+        elif token.pos_ == "VERB" and lemma in _speech()["document_verbs"]:
+            statement = _document_reads(token, issued, quotations)
         elif _attribution(token):
             statement = _according_to(token, mentions)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in _speech()["nouns"]:
@@ -69,6 +73,8 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
             found[statement.words] = statement
             if statement.speaker.type == "Person":
                 last_speaker = statement.speaker
+            issued.update((document, statement.speaker)
+                          for document in _documents_spoken_in(statement.verb))
     for statement in _continued(doc_text(doc), quotations, list(found.values())):
         found[statement.words] = statement
     return sorted(found.values(), key=lambda s: s.words)
@@ -109,7 +115,8 @@ def _reported_within(statement: StatementMention, start: int, end: int) -> bool:
 
 
 def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[int, int]],
-              last_speaker: Mention | None) -> StatementMention | None:
+              last_speaker: Mention | None, speaker: Mention | None = None
+              ) -> StatementMention | None:
     """A statement by the verb's subject (or `by` agent); "he"/"she" is the last speaker, and
     a relative pronoun the noun its clause qualifies ("Pashinyan, who said that ...")."""
     subjects = [verb.head if c.tag_ in RELATIVE_TAGS and verb.dep_ == "relcl" else c
@@ -119,8 +126,8 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
     rootless = _verb_of_a_rootless_sentence(verb)
     if rootless:  # "Hayk Konjoryan, the party's leader, announced ..." read as a noun phrase
         subjects.append(verb.head)
-    speaker = next((m for s in subjects if (m := _speaker(s, mentions, _line_start(verb)))),
-                   None)
+    speaker = speaker or next(
+        (m for s in subjects if (m := _speaker(s, mentions, _line_start(verb)))), None)
     if speaker is None and any(s.lower_ in _speech()["pronouns"] for s in subjects):
         speaker = last_speaker
     if speaker is None:
@@ -183,6 +190,25 @@ def _verb_of_a_rootless_sentence(verb: Token) -> bool:
 
 def _line_start(word: Token) -> int:
     return sentence_span(word)[0]
+
+
+def _documents_spoken_in(verb: Token) -> list[str]:
+    """The documents a speech verb says its words came in ("said in a statement")."""
+    return [t.lemma_.lower() for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"
+            for t in c.children if t.dep_ == "pobj" and t.lemma_.lower() in _speech()["documents"]]
+
+
+def _document_reads(verb: Token, issued: dict[str, Mention],
+                    quotations: list[tuple[int, int]]) -> StatementMention | None:
+    """'"...," the statement reads': the words of the document whose speaker the text gave
+    before ("the embassy said in a statement"), from the quotation next to the verb."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lemma_.lower() not in issued or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in subject.children):
+        return None
+    statement = _reported(verb, [], quotations, issued[subject.lemma_.lower()],
+                          speaker=issued[subject.lemma_.lower()])
+    return statement if statement is not None and statement.words in quotations else None
 
 
 def _speech_noun(noun: Token, mentions: Sequence[Mention]) -> StatementMention | None:
@@ -271,4 +297,5 @@ def _on_the_line(word: Token, start: int, end: int) -> tuple[int, int]:
 def _speech() -> dict[str, set[str]]:
     lexicon = read_lexicon("speech")
     return {name: {word.lower() for word in lexicon[name]}
-            for name in ("verbs", "nouns", "attributions", "pronouns")}
+            for name in ("verbs", "nouns", "attributions", "pronouns", "documents",
+                         "document_verbs")}
