@@ -289,3 +289,16 @@ def test_events_a_headline_run_into_the_sentence_gives_it_no_arguments(registry)
 def test_events_soldiers_of_a_demonym_are_its_state_force(text, expected, registry):
     [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
     assert roles(deployment) == expected
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # under a verb in the past that let it happen, the infinitive took place
+    ("The ceasefire allowed Russia to deploy peacekeepers to Nagorno-Karabakh.", "Completed"),
+    # ... but not under one still to come
+    ("The ceasefire will allow Russia to deploy peacekeepers to Nagorno-Karabakh.", "Planned"),
+    # the simple present tells it going on
+    ("Azerbaijani soldiers patrol near Askeran.", "Ongoing"),
+])
+def test_events_status_from_a_permitting_verb_and_the_present(text, status, registry):
+    [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
+    assert deployment.status == status

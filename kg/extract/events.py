@@ -43,6 +43,7 @@ LOCATIVE = {"from", "in", "to", "into", "on", "at", "near", "along", "across", "
             "out of", "inside", "throughout", "around"}
 PARTICIPATIVE = {"with", "between", "among"}
 BE_FORMS = {"is", "are", "was", "were", "been", "be"}
+PRESENT_TAGS = {"VBP", "VBZ"}  # the simple present: an event told as going on
 HAVE_FORMS = {"have", "has", "had"}
 
 
@@ -576,7 +577,8 @@ def status_of(token: Token) -> str | None:
     while verb.dep_ == "conj" and verb.head is not verb:  # "will end ... and withdraw"
         verb = verb.head
     auxiliaries = {child.lower_ for child in verb.children if child.dep_ in {"aux", "auxpass"}}
-    governor = _governor(verb)
+    governing = _governing_verb(verb)
+    governor = governing.lemma_.lower() if governing is not None else ""
     # The event's own tense first: "announced that Armenia had suspended ..." is done, even
     # under a verb that, over a noun or an infinitive ("announced the withdrawal"), plans it.
     if auxiliaries & set(lexicon["planned"]["auxiliaries"]):
@@ -585,11 +587,14 @@ def status_of(token: Token) -> str | None:
         return "Completed"
     if token.tag_ == "VBG" and auxiliaries & BE_FORMS:
         return "Ongoing"
+    if governing is not None and governing.tag_ == "VBD" and governor in set(
+            lexicon["completed"]["governors"]):  # "the deal allowed Russia to send troops"
+        return "Completed"
     if governor in set(lexicon["planned"]["governors"]) or (
             token.tag_ == "VB" and "to" in auxiliaries):
         return "Planned"
-    if governor in set(lexicon["ongoing"]["governors"]):
-        return "Ongoing"
+    if governor in set(lexicon["ongoing"]["governors"]) or token.tag_ in PRESENT_TAGS:
+        return "Ongoing"  # "began withdrawing"; "Armenian soldiers patrol near Askeran"
     if _occasion_of_the_past(verb):  # "said at a meeting with ...", "agreed during talks"
         return "Completed"
     return None
@@ -615,15 +620,15 @@ def _occasion_of_the_past(word: Token) -> bool:
         auxiliaries & (HAVE_FORMS | {"was", "were"})))
 
 
-def _governor(word: Token) -> str:
+def _governing_verb(word: Token) -> Token | None:
     """The verb an event word depends on ("agreed to withdraw", "agreed on the withdrawal"; not
     "agreed during a meeting", where the preposition only tells when)."""
     if (word.dep_ == "pobj" and word.head.dep_ == "prep"
             and word.head.lower_ in _governing_prepositions()):
-        return word.head.head.lemma_.lower()
+        return word.head.head
     if word.dep_ in {"xcomp", "dobj", "ccomp", "nsubjpass"}:
-        return word.head.lemma_.lower()
-    return ""
+        return word.head
+    return None
 
 
 def date_in_clause(word: Token, dates: Sequence[DateMention]) -> DateMention | None:
