@@ -23,8 +23,9 @@ from kg.vocab import CKG
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
-FIELDS = ("type", "label", "variants", "wikidata", "located_in", "force_of", "border_of",
-          "country", "description", "roles", "date", "evidence")
+FIELDS = ("type", "label", "variants", "wikidata", "located_in", "force_of", "area",
+          "border_of", "country", "description", "roles", "date", "evidence")
+FORCE_TYPES = frozenset({"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"})
 # An event's or agreement's curated roles (what its curated quotes state) and its date, which
 # are only used to recognise it where a document describes it without its name
 # (kg/extract/events.py, kg/extract/agreements.py); an agreement's role is its party.
@@ -64,6 +65,7 @@ class Entity:
     wikidata: str | None = None
     located_in: str | None = None
     force_of: str | None = None
+    area: str | None = None  # forces only: the place a force that serves in one place serves in
     border_of: tuple[str, ...] = ()
     country: str | None = None  # a person's country: context for Wikidata linking
     description: str | None = None
@@ -176,10 +178,14 @@ def _read_entity(key_node: yaml.Node, value_node: yaml.Node, path: Path) -> Enti
         raise RegistryError(f"{key!r} is a {data['type']}: only events and agreements have "
                             "roles and a date",
                             path, lines.get("roles", lines.get("date")))
+    if "area" in data and data["type"] not in FORCE_TYPES:
+        raise RegistryError(f"{key!r} is a {data['type']}: only military forces have an area",
+                            path, lines["area"])
     entity = Entity(
         key=key, type=data["type"], label=data["label"].strip(), line=line,
         variants=tuple(_strings(data, "variants", key, path, lines)),
         wikidata=wikidata, located_in=data.get("located_in"), force_of=data.get("force_of"),
+        area=data.get("area"),
         country=data.get("country"), border_of=tuple(_strings(data, "border_of", key, path, lines)),
         description=data.get("description"), roles=_roles(data, key, path, lines),
         date=_date_bounds(data, key, path, lines), evidence=evidence,
@@ -246,7 +252,7 @@ def _strings(data: dict, name: str, key: str, path: Path, lines: dict[str, int])
 def _check_references(registry: Registry) -> None:
     for entity in registry:
         targets = [("located_in", entity.located_in), ("force_of", entity.force_of),
-                   ("country", entity.country)]
+                   ("area", entity.area), ("country", entity.country)]
         targets += [("border_of", key) for key in entity.border_of]
         targets += [(f"role {role}", key) for role, keys in entity.roles.items() for key in keys]
         for name, target in targets:

@@ -42,6 +42,50 @@ def statements(text: str, registry) -> list[tuple[str | None, str]]:
      [("ararat-mirzoyan", "The CSTO is a bloc that is supposed to defend its members,"),
       ("ararat-mirzoyan", "The lack of response has caused the public to question its value."),
       ("ani-badalyan", "that Yerevan would no longer fund the CSTO")]),
+    # the quoted paragraph goes on from its speaker though it reports what another said
+    ("“We have kept our word,” Alexey Overchuk told reporters in Minsk.\n\n“Ararat Mirzoyan "
+     "said the talks went well, so the ministers will meet again in June.”",
+     [("alexey-overchuk", "We have kept our word,"),
+      ("alexey-overchuk", "Ararat Mirzoyan said the talks went well, so the ministers will "
+       "meet again in June."),
+      ("ararat-mirzoyan", "the talks went well")]),
+    # a relative pronoun speaks for the noun its clause qualifies
+    ("The deal was welcomed by Ararat Mirzoyan, who said that the border would stay open.",
+     [("ararat-mirzoyan", "that the border would stay open")]),
+    # "he" is the last speaker, whichever speech verb he uses
+    ("Dmitry Peskov said the talks were useful. He clarified that no date had been set for "
+     "the next visit.",
+     [("dmitry-peskov", "the talks were useful"),
+      ("dmitry-peskov", "that no date had been set for the next visit")]),
+    # a heading the parser runs into the sentence under it is not part of its subject
+    ("Departure of the Russian Troops\nGovernor Ghukasyan told journalists that the soldiers "
+     "had left.", [("robert-ghukasyan", "that the soldiers had left")]),
+    # the parser reads "Name, title, announced on ..." as a noun phrase: the name still speaks
+    ("Hayk Baghdasaryan, the parliamentary leader of Armenia's opposition party, announced on "
+     "June 2 that a deal had been reached to reopen the border crossings of Syunik and Tavush.",
+     [("hayk-baghdasaryan", "that a deal had been reached to reopen the border crossings of "
+       "Syunik and Tavush")]),
+    # the `by` agent or possessor of a speech noun said its that-clause
+    ("The talks followed accusations by Russia that Armenia had sabotaged the agreement.",
+     [("russia", "that Armenia had sabotaged the agreement")]),
+    ("Baku rejected Yerevan's claim that Azerbaijani troops had crossed the border.",
+     [("azerbaijan", "rejected Yerevan's claim that Azerbaijani troops had crossed the border"),
+      ("armenia", "that Azerbaijani troops had crossed the border")]),
+    # the possessor of a view said what the view is
+    ("Azerbaijan's official view is that the corridor must stay open.",
+     [("azerbaijan", "that the corridor must stay open")]),
+    # commenting on something says nothing of it; denying it does
+    ("The Kremlin commented briefly on the reports of the withdrawal.", []),
+    ("The Kremlin denied the reports of the withdrawal.",
+     [("kremlin", "denied the reports of the withdrawal")]),
+    # "the statement reads" gives the words of whoever the text said spoke in a statement
+    ("The Kremlin said in a statement on Monday that talks would continue.\n\n\"The sides "
+     "agreed to meet again in June,\" the statement reads.",
+     [("kremlin", "that talks would continue"),
+      ("kremlin", "The sides agreed to meet again in June,")]),
+    ("\"The sides agreed to meet again in June,\" the statement reads.", []),
+    # nobody's claim is nobody's statement
+    ("The claim that the border was closed was false.", []),
 ])
 def test_statements_speaker_and_words(text, expected, registry):
     assert statements(text, registry) == expected

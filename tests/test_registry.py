@@ -43,6 +43,8 @@ def test_registry_variants_occur_in_the_corpus():
     ("event-bad-date.yaml", 9, "is not a date like 2023, 2023-09 or 2023-09-19"),
     ("event-role-dangling.yaml", 5, "role agent of 'offensive-2023' names 'azerbaijn'"),
     ("roles-on-a-state.yaml", 8, "only events and agreements have roles and a date"),
+    ("area-on-a-place.yaml", 8, "only military forces have an area"),
+    ("dangling-area.yaml", 5, "area of 'russian-peacekeeping-contingent' names 'nagorno-karabkh'"),
 ])
 def test_read_registry_rejects_bad_file(name: str, line: int, words: str):
     with pytest.raises(RegistryError) as caught:

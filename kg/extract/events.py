@@ -21,8 +21,15 @@ from kg.extract.dates import Anchor, DateMention
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention, as_state, demonym_mention
 from kg.extract.nlp import sentence_span
-from kg.extract.roles import Argument, arguments, named_entities, named_entity, own_phrase
-from kg.registry import Registry
+from kg.extract.roles import (
+    Argument,
+    arguments,
+    named_entities,
+    named_entity,
+    own_phrase,
+    participial,
+)
+from kg.registry import Entity, Registry
 
 FORCES = {"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"}
 PLACES = {"Place", "AdministrativeRegion", "Settlement", "Border", "Facility", "Territory"}
@@ -36,7 +43,12 @@ LOCATIVE = {"from", "in", "to", "into", "on", "at", "near", "along", "across", "
             "out of", "inside", "throughout", "around"}
 PARTICIPATIVE = {"with", "between", "among"}
 BE_FORMS = {"is", "are", "was", "were", "been", "be"}
+PRESENT_TAGS = {"VBP", "VBZ"}  # the simple present: an event told as going on
 HAVE_FORMS = {"have", "has", "had"}
+
+
+# The relations a trigger's framing (lexicons/events.yaml) names, and those each stands for.
+FRAMED_RELATIONS = {"subject": {"subject", "head", "by"}, "object": {"object"}}
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,9 @@ class Trigger:
     cls: str
     needs: frozenset[str]
     instead: dict[str, str]
+    # for a word whose subject or object plays another role than usual: the role each takes
+    framing: dict[str, str] = field(default_factory=dict)
+    strict: bool = False  # without a role it needs, the word is no event at all (not bare)
 
 
 @dataclass
@@ -60,6 +75,8 @@ class EventMention:
     # places the text names only as holding the event's ("from regions of Armenia")
     within: set[str] = field(default_factory=set)
     bare: bool = False  # no role its class needs: kept only as the registry event its date fits
+    # the date of what the sentence does to an event noun, which tells which registry event
+    context_date: DateMention | None = None
 
     @property
     def sentence(self) -> tuple[int, int]:
@@ -79,18 +96,23 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
     containers = _containers(registry)
     found: list[EventMention] = []
     for token in doc:
-        trigger = triggers.get(token.lemma_.lower()) or _phrase_trigger(token, triggers)
+        trigger = _phrase_trigger(token, triggers) or triggers.get(token.lemma_.lower())
         if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
             continue
         event = _event(token, trigger, mentions, borders, containers, registry)
         if event is not None:
             event.date = date_in_clause(token, dates)
-            if event.bare and event.date is None and token.dep_ in {"dobj", "pobj"}:
-                # "ending the bloodshed in the fall of 2020": the date of what is done to it
-                event.date = date_in_clause(token.head, dates)
+            if event.date is None and token.dep_ in {"dobj", "pobj"}:
+                # "ending the bloodshed in the fall of 2020", "failing to stop Azerbaijan's
+                # offensive in September": the date of what is done to it tells which event
+                # it is; it is the event's own only when nothing else tells the event
+                event.context_date = date_in_clause(token.head, dates)
+                if event.bare:
+                    event.date = event.context_date
             found += [e for e in _per_location(event) if not any(
                 e.type == other.type and e.roles == other.roles and e.sentence == other.sentence
                 for other in found)]
+    found = _one_per_side(found)
     for event in found:
         event.known = _known_event(event, registry, containers)
         if event.status is None and ended_before(event.date, event.known, registry, anchor):
@@ -105,7 +127,34 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
         if antecedent is not None:
             event.roles, event.known = dict(antecedent.roles), antecedent.known
             event.inferred = True
-    return found
+    for index, event in enumerate(found):
+        places = _deployed_places(event, found[:index])
+        if places:
+            event.roles["location"], event.inferred = places, True
+    return [split for event in found for split in _per_location(event)]
+
+
+def _deployed_places(event: EventMention, before: Sequence[EventMention]) -> list[Mention]:
+    """Where an event naming its force but no place happens: where the document last said the
+    force was (lexicons/events.yaml's `places_from`). "Our military and border guards were
+    deployed to several Armenian regions ... Putin agreed to withdraw our military and border
+    guards": they withdraw from Armenia."""
+    source = _places_from().get(event.type)
+    forces = {m.key for m in event.roles.get("force", [])}
+    if source is None or "location" in event.roles or event.known or not forces:
+        return []
+    for other in reversed(before):
+        if other.type == source and "location" in other.roles and forces & {
+                m.key for m in other.roles.get("force", [])}:
+            return list(other.roles["location"])
+    return []
+
+
+@cache
+def _places_from() -> dict[str, str]:
+    """For each event class that may leave its place untold, the class whose place it takes."""
+    return {cls: entry["places_from"] for cls, entry in read_lexicon("events").items()
+            if "places_from" in entry}
 
 
 def _told_anyway(event: EventMention, found: Sequence[EventMention],
@@ -174,14 +223,17 @@ def _known_event(event: EventMention, registry: Registry | None,
     Each role value the text gives must be among the registry's for that role (a place may
     lie within one of the registry's), with at least one in common; agent and participant
     count as one role (who acts at a meeting is told either way); a date the text gives must
-    overlap the registry's. "A lightning offensive launched by Baku in September" is the 2023
-    offensive in Nagorno-Karabakh, the only Azerbaijani offensive of that month known. With
+    overlap the registry's (its context's, "failing to stop Azerbaijan's offensive in
+    September", where it has none of its own). "A lightning offensive launched by Baku in
+    September" is the 2023 offensive in Nagorno-Karabakh, the only Azerbaijani offensive of
+    that month known. With
     no role told, the date alone must fit just one ("the bloodshed in the fall of 2020").
     """
     if registry is None:
         return None
     given = _role_keys(event.roles)
-    if not any(given.values()) and event.date is None:
+    date = event.date or event.context_date
+    if not any(given.values()) and date is None:
         return None
     fitting = []
     for entity in registry:
@@ -192,8 +244,8 @@ def _known_event(event: EventMention, registry: Registry | None,
         if not all(key in known.get(role, set()) or containers.get(key, set()) & known.get(
                 role, set()) for role, keys in given.items() for key in keys):
             continue
-        if event.date and entity.date and (event.date.latest < entity.date[0]
-                                           or entity.date[1] < event.date.earliest):
+        if date and entity.date and (date.latest < entity.date[0]
+                                     or entity.date[1] < date.earliest):
             continue
         fitting.append(entity.key)
     return fitting[0] if len(fitting) == 1 else None
@@ -229,11 +281,14 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
             mention = _demonym_state(argument.token, registry)
         if mention is None or (argument.relation == "with" and used_companions):
             continue
-        if registry is not None and argument.relation in STATE_SPEAKS:
+        if registry is not None and argument.relation in STATE_SPEAKS and (
+                argument.token.dep_ != "nsubjpass"):  # "Askeran was captured": the town
             mention = as_state(mention, registry)  # "launched by Baku": Azerbaijan did
         event.type = trigger.instead.get(mention.type, event.type)
-        role = _role(argument, mention, event.type)
+        role = _framed_role(argument, mention, trigger) or _role(argument, mention, event.type)
         found = [mention]
+        if role == "force":  # "our military and border guards": the parser makes the first
+            found = _forces_in(argument.token, mentions) or found  # qualify the second
         if role == "location":  # "from the regions of Tavush, Syunik and Ararat"
             found = _most_specific([m for m in named_entities(argument.token, mentions)
                                     if m.type in PLACES | {"State"}], containers) or found
@@ -246,19 +301,80 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
             if role and value not in event.roles.get(role, []):
                 event.roles.setdefault(role, []).append(value)
                 event.inferred |= argument.inherited
+    if event.type == "MembershipChange" and "affected" not in event.roles:
+        affected = _main_clause_organizations(token, mentions)
+        if affected:
+            event.roles["affected"], event.inferred = affected, True
     if "location" in event.roles:  # across arguments too: "left X village in Y Province"
         event.roles["location"] = _most_specific(event.roles["location"], containers)
+    if "force" not in event.roles and registry is not None and trigger.needs & {"force"}:
+        event.roles["force"] = _unnamed_force(found_arguments, event, registry, containers)
     if "force" in event.roles and "location" not in event.roles:
         places = _stationed_places(found_arguments, mentions)
         if places:
             event.roles["location"] = places
             event.inferred = True
+    if registry is not None and event.roles.get("force"):
+        _serving_forces(event, registry, containers)
+    event.roles = {role: values for role, values in event.roles.items() if values}
+    if not trigger.needs & set(event.roles) and trigger.strict:
+        return None  # "Armenia lost 3,000 soldiers": no place lost, no capture
     if not trigger.needs & set(event.roles) and event.type == trigger.cls:
         event.bare = True  # "the bloodshed in the fall of 2020": its date may still tell which
     if event.type != trigger.cls and "affected" not in event.roles:
         return None
     event.status = status_of(token)
     return event
+
+
+def _main_clause_organizations(word: Token, mentions: Sequence[Mention]) -> list[Mention]:
+    """"will no longer make contributions to the CSTO, effectively freezing its membership":
+    a membership changed in a participial clause without naming the organization is in the
+    one its main clause names (not as the main clause's subject)."""
+    if not participial(word):
+        return []
+    own = set(word.subtree)
+    return [m for a in arguments(word.head) if a.relation not in {"subject", "by"}
+            and a.token not in own
+            for m in named_entities(a.token, mentions) if m.type in ORGANIZATIONS]
+
+
+def _framed_role(argument: Argument, mention: Mention, trigger: Trigger) -> str | None:
+    """The role an actor takes as the subject or object of a trigger framed otherwise than
+    its class's usual words: the subject of "lost" is the affected side, not the agent."""
+    if mention.type not in ACTORS:
+        return None
+    return next((role for relation, role in trigger.framing.items()
+                 if argument.relation in FRAMED_RELATIONS[relation]), None)
+
+
+def _one_per_side(found: list[EventMention]) -> list[EventMention]:
+    """One event where a sentence tells it from both sides: "Azerbaijan, which captured
+    Karabakh, ... Armenia, which lost Karabakh" is one capture, with Azerbaijan the agent and
+    Armenia the affected. Two mentions of a class in one sentence, at the same places, of
+    which one names only the agent and the other only the affected side, are merged into the
+    first."""
+    merged: list[EventMention] = []
+    for event in found:
+        partner = next((other for other in merged if _sides_of_one(other, event)), None)
+        if partner is None:
+            merged.append(event)
+            continue
+        for role, values in event.roles.items():
+            partner.roles.setdefault(role, list(values))
+        partner.bare = partner.bare and event.bare
+    return merged
+
+
+def _sides_of_one(first: EventMention, second: EventMention) -> bool:
+    def keys(event: EventMention, role: str) -> set[str | None]:
+        return {m.key for m in event.roles.get(role, [])}
+
+    sides = [(bool(keys(e, "agent")), bool(keys(e, "affected"))) for e in (first, second)]
+    return (first.type == second.type and first.sentence == second.sentence
+            and bool(keys(first, "location")) and keys(first, "location") == keys(
+                second, "location")
+            and sorted(sides) == [(False, True), (True, False)])
 
 
 def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
@@ -275,8 +391,9 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
         return "affected"
     if (cls in PLACES or cls == "State") and relation in LOCATIVE:
         return "location"
-    if cls in PLACES and relation == "object" and event_type in {"Withdrawal", "Capture"}:
-        return "location"  # "have left Nerkin Hand village", "captured Karabakh"
+    if cls in PLACES and event_type in {"Withdrawal", "Capture"} and (
+            relation == "object" or argument.token.dep_ == "nsubjpass"):
+        return "location"  # "have left Nerkin Hand village", "Karabakh was captured"
     if cls in PLACES and relation == "of" and event_type == "Capture":
         return "location"  # "the annexation of Crimea"
     if cls in ACTORS and relation in PARTICIPATIVE:
@@ -288,6 +405,84 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
     if cls in ACTORS and relation == "object" and event_type == "Meeting":
         return "participant"
     return None
+
+
+def _unnamed_force(found_arguments: list[Argument], event: EventMention, registry: Registry,
+                   containers: dict[str, set[str]]) -> list[Mention]:
+    """"Russia sent roughly 2,000 troops to the region", "Armenian soldiers patrol near
+    Askeran": a bare noun that names a force but not whose (lexicons/references.yaml's
+    force_nouns), as the trigger's subject or object, is the force of the state its demonym
+    names, else of the acting state: the one serving in the event's place, else the state's
+    only force of the noun's class. A possessed or determined one ("its border guards", "the
+    troops") points at a force the text has in mind, which may be another; references.py
+    resolves those."""
+    nouns = read_lexicon("references")["force_nouns"]
+    demonyms = read_lexicon("positions")["demonyms"]
+    agents = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
+    for argument in found_arguments:
+        cls = nouns.get(argument.token.lemma_.lower())
+        if argument.relation not in {"subject", "object"} or cls is None or _determined(
+                argument.token):
+            continue
+        states = {demonyms[c.text] for c in argument.token.children
+                  if c.dep_ == "amod" and c.text in demonyms} or agents
+        if len(states) != 1:
+            continue
+        [state] = states
+        of_class = [entity for entity in registry
+                    if entity.type == cls and entity.force_of == state]
+        force = _force_serving_in(state, event.roles.get("location", []), registry,
+                                  containers) or (of_class[0] if len(of_class) == 1 else None)
+        if force is not None:
+            word = argument.token
+            event.inferred = True
+            return [Mention(iris.entity(force.key), force.type, word.idx, word.idx + len(word),
+                            force.key, word.text, reference=True)]
+    return []
+
+
+def _determined(noun: Token) -> bool:
+    """Whether a noun, or the one it is coordinated with, has a determiner or possessive."""
+    phrases = [noun, noun.head] if noun.dep_ == "conj" else [noun]
+    return any(child.dep_ in {"det", "poss"} for phrase in phrases for child in phrase.children)
+
+
+def _serving_forces(event: EventMention, registry: Registry, containers: dict[str, set[str]]
+                    ) -> None:
+    """A state's armed forces told acting in a place where one force of that state serves are
+    that force: "the Russian military's withdrawal from Nagorno-Karabakh" is the peacekeeping
+    contingent's. Not when the text names that force beside them ("our military and border
+    guards" are two)."""
+    forces = event.roles["force"]
+    for index, force in enumerate(forces):
+        entity = registry.entities.get(force.key or "")
+        if entity is None or entity.type != "MilitaryForce" or entity.area or not entity.force_of:
+            continue
+        serving = _force_serving_in(entity.force_of, event.roles.get("location", []), registry,
+                                    containers)
+        if serving is not None and serving.key not in {m.key for m in forces}:
+            forces[index] = replace(force, node=iris.entity(serving.key), type=serving.type,
+                                    key=serving.key, reference=True)
+            event.inferred = True
+
+
+def _force_serving_in(state: str, places: Sequence[Mention], registry: Registry,
+                      containers: dict[str, set[str]]) -> Entity | None:
+    """The one force of the state whose registry area is one of the places or holds it. A
+    whole state is no such area: a state's armed forces may be anywhere in it, beside a force
+    serving there."""
+    keys = {m.key for m in places if m.key and registry.state_of(m.key) != m.key}
+    serving = [entity for entity in registry if entity.force_of == state and entity.area and (
+        entity.area in keys or any(entity.area in containers.get(key, set()) for key in keys))]
+    return serving[0] if len(serving) == 1 else None
+
+
+def _forces_in(word: Token, mentions: Sequence[Mention]) -> list[Mention]:
+    """The forces named in a force's own phrase: a force qualifying another is one coordinated
+    with it that the parser hung on it as a modifier."""
+    own = own_phrase(word)
+    return [m for m in mentions
+            if m.type in FORCES and any(m.start <= t.idx < m.end for t in own)]
 
 
 def _names_some_places(word: Token, mention: Mention) -> bool:
@@ -382,7 +577,8 @@ def status_of(token: Token) -> str | None:
     while verb.dep_ == "conj" and verb.head is not verb:  # "will end ... and withdraw"
         verb = verb.head
     auxiliaries = {child.lower_ for child in verb.children if child.dep_ in {"aux", "auxpass"}}
-    governor = _governor(verb)
+    governing = _governing_verb(verb)
+    governor = governing.lemma_.lower() if governing is not None else ""
     # The event's own tense first: "announced that Armenia had suspended ..." is done, even
     # under a verb that, over a noun or an infinitive ("announced the withdrawal"), plans it.
     if auxiliaries & set(lexicon["planned"]["auxiliaries"]):
@@ -391,11 +587,14 @@ def status_of(token: Token) -> str | None:
         return "Completed"
     if token.tag_ == "VBG" and auxiliaries & BE_FORMS:
         return "Ongoing"
+    if governing is not None and governing.tag_ == "VBD" and governor in set(
+            lexicon["completed"]["governors"]):  # "the deal allowed Russia to send troops"
+        return "Completed"
     if governor in set(lexicon["planned"]["governors"]) or (
             token.tag_ == "VB" and "to" in auxiliaries):
         return "Planned"
-    if governor in set(lexicon["ongoing"]["governors"]):
-        return "Ongoing"
+    if governor in set(lexicon["ongoing"]["governors"]) or token.tag_ in PRESENT_TAGS:
+        return "Ongoing"  # "began withdrawing"; "Armenian soldiers patrol near Askeran"
     if _occasion_of_the_past(verb):  # "said at a meeting with ...", "agreed during talks"
         return "Completed"
     return None
@@ -421,15 +620,15 @@ def _occasion_of_the_past(word: Token) -> bool:
         auxiliaries & (HAVE_FORMS | {"was", "were"})))
 
 
-def _governor(word: Token) -> str:
+def _governing_verb(word: Token) -> Token | None:
     """The verb an event word depends on ("agreed to withdraw", "agreed on the withdrawal"; not
     "agreed during a meeting", where the preposition only tells when)."""
     if (word.dep_ == "pobj" and word.head.dep_ == "prep"
             and word.head.lower_ in _governing_prepositions()):
-        return word.head.head.lemma_.lower()
+        return word.head.head
     if word.dep_ in {"xcomp", "dobj", "ccomp", "nsubjpass"}:
-        return word.head.lemma_.lower()
-    return ""
+        return word.head
+    return None
 
 
 def date_in_clause(word: Token, dates: Sequence[DateMention]) -> DateMention | None:
@@ -459,12 +658,18 @@ def _per_location(event: EventMention) -> list[EventMention]:
 
 
 def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | None:
-    """A two-word trigger: the verb and its particle or object ("pull out", "hold talks")."""
+    """A multi-word trigger: the verb and its particle or object ("pull out", "hold talks"),
+    or its preposition and that one's object ("leave in control")."""
+    lemma = token.lemma_.lower()
     for child in token.children:
-        if child.dep_ in {"prt", "dobj", "prep"}:
-            trigger = triggers.get(f"{token.lemma_.lower()} {child.lemma_.lower()}")
-            if trigger:
-                return trigger
+        if child.dep_ not in {"prt", "dobj", "prep"}:
+            continue
+        words = [f"{lemma} {child.lemma_.lower()}"]
+        words += [f"{words[0]} {grandchild.lemma_.lower()}" for grandchild in child.children
+                  if child.dep_ == "prep" and grandchild.dep_ == "pobj"]
+        trigger = next((triggers[w] for w in reversed(words) if w in triggers), None)
+        if trigger:
+            return trigger
     return None
 
 
@@ -475,5 +680,10 @@ def _triggers() -> dict[str, Trigger]:
         trigger = Trigger(cls, frozenset(entry.get("needs", [])), entry.get("instead", {}))
         for word in entry.get("lemmas", []) + entry.get("phrases", []):
             triggers[word] = trigger
+        for word, framing in (entry.get("framing") or {}).items():
+            roles = {relation: framing[relation] for relation in FRAMED_RELATIONS
+                     if relation in framing}
+            triggers[word] = replace(trigger, framing=roles, strict=True,
+                                     needs=frozenset(framing["needs"]))
     return triggers
 

@@ -125,11 +125,12 @@ def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
 
     `spoken` pairs each speaker with the character span of their words.
     """
-    lexicon = read_lexicon("references")["first_person"]
+    lexicon = read_lexicon("references")
+    possessives = lexicon["first_person"]["possessives"]
     found = []
     for noun in doc:
         possessive = next((c for c in noun.children if c.dep_ == "poss"
-                           and c.lower_ in lexicon["possessives"]), None)
+                           and c.lower_ in possessives), None)
         if possessive is None:
             continue
         speaker = next((who for who, (start, end) in spoken if start <= noun.idx < end), None)
@@ -137,7 +138,7 @@ def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
         if state is None:
             continue
         for word, first in _own_force_words(noun, possessive):
-            cls = lexicon["forces"].get(word.lemma_.lower())
+            cls = lexicon["force_nouns"].get(word.lemma_.lower())
             forces = [entity for entity in registry
                       if entity.type == cls and entity.force_of == state]
             if len(forces) == 1:
@@ -150,14 +151,17 @@ def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
 def _own_force_words(noun: Token, possessive: Token) -> list[tuple[Token, Token]]:
     """The words naming forces in a possessed phrase, each with the word its mention starts
     at: "our troops"; "our military and border guards", which the parser reads as "guards"
-    qualified by "military and border"."""
+    qualified by "military and border"; "our troops and border guards", where the possessive
+    goes for the nouns coordinated with its own that have no determiner of their own."""
+    shared = [(conj, conj.left_edge) for conj in noun.conjuncts if conj.i > noun.i
+              and not any(c.dep_ in {"poss", "det"} for c in conj.children)]
     coordinated = [c for c in noun.children if c.dep_ == "amod"
                    and any(g.dep_ == "conj" for g in c.children)]
     if not coordinated:
-        return [(noun, possessive)]
+        return [(noun, possessive), *shared]
     modifier = coordinated[0]
     second = next(g for g in modifier.children if g.dep_ == "conj")
-    return [(modifier, possessive), (noun, second)]
+    return [(modifier, possessive), (noun, second), *shared]
 
 
 def _state_of(speaker: Mention, registry: Registry) -> str | None:

@@ -16,6 +16,7 @@ from spacy.tokens import Token
 
 from kg.extract.lexicons import read_lexicon
 from kg.extract.mentions import Mention
+from kg.extract.nlp import sentence_span
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 OBJECTS = {"dobj", "attr", "oprd"}
@@ -52,20 +53,32 @@ def arguments(trigger: Token) -> list[Argument]:
         found += [Argument(a.token, "by", True) for clause in trigger.children
                   if clause.dep_ == "acl" for a in _direct(clause) if a.relation == "by"]
     if trigger.pos_ == "NOUN" and trigger.dep_ == "pobj" and trigger.head.lower_ in GATHERING:
-        # "Pashinyan and Putin shake hands at a summit": who acts at it attends it
+        # "Pashinyan and Putin shake hands at a summit": who acts at it attends it; what is
+        # acted on ("the issue was not raised at the summit") does not
         verb = trigger.head.head
         found += [Argument(a.token, "attendee", True) for a in _direct(verb)
-                  if a.relation == "subject"]
+                  if a.relation == "subject" and a.token.dep_ != "nsubjpass"]
     if not any(a.relation == "subject" for a in found):
         head = trigger
-        while head.dep_ in SHARING and head.head is not head:
+        while (head.dep_ in SHARING or participial(head)) and head.head is not head:
             head = head.head
             inherited = [Argument(a.token, a.relation, True) for a in _direct(head)
                          if a.relation in {"subject", "by"}]
             if inherited:
                 found += inherited
                 break
-    return [expanded for argument in found for expanded in _conjuncts(argument)]
+    # a headline the parser ran into the sentence under it gives it no arguments: a sentence
+    # of running text never crosses a line break (nlp.sentence_span)
+    start, end = sentence_span(trigger)
+    return [expanded for argument in found for expanded in _conjuncts(argument)
+            if start <= expanded.token.idx < end]
+
+
+def participial(verb: Token) -> bool:
+    """Whether a verb heads a participial adverbial clause, whose subject is its main clause's
+    ("the country will no longer pay, effectively freezing its membership")."""
+    return verb.dep_ == "advcl" and verb.tag_ == "VBG" and not any(
+        child.dep_ in {"nsubj", "mark"} for child in verb.children)
 
 
 def _direct(trigger: Token) -> Iterator[Argument]:

@@ -27,6 +27,13 @@ from kg.registry import Registry
 QUOTATION = re.compile(r"[\"“]([^\"“”\n]{3,}?)[\"”]")
 # How far (characters) a quotation may end before, or start after, its speech verb's clause.
 NEAR = 3
+# Penn tags of relative pronouns ("who", "which", "that" as a subject), which stand for the noun
+# their clause qualifies.
+RELATIVE_TAGS = {"WP", "WDT"}
+# What a speech verb without a reported clause must govern for the rest of its clause to be
+# what was said: an object or complement ("accused X of ...", "called the haste a logical
+# consequence"), not only adverbs and prepositions ("commented briefly on the information").
+TOLD = {"dobj", "attr", "oprd", "xcomp", "dative"}
 # Fewer words than this after a speech verb are no statement ("he said.", "as noted").
 MIN_WORDS = 3
 
@@ -50,16 +57,24 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
     quotations = [m.span(1) for m in QUOTATION.finditer(doc_text(doc))]
     found: dict[tuple[int, int], StatementMention] = {}
     last_speaker: Mention | None = None
+    issued: dict[str, Mention] = {}  # who last spoke "in a statement", by the document's noun
     for token in doc:
         statement = None
-        if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in _speech()["verbs"]:
+        lemma = token.lemma_.lower()
+        if token.pos_ in {"VERB", "AUX"} and lemma in _speech()["verbs"]:
             statement = _reported(token, mentions, quotations, last_speaker)
+        elif token.pos_ == "VERB" and lemma in _speech()["document_verbs"]:
+            statement = _document_reads(token, issued, quotations)
         elif _attribution(token):
             statement = _according_to(token, mentions)
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in _speech()["nouns"]:
+            statement = _speech_noun(token, mentions)
         if statement is not None and statement.words not in found:
             found[statement.words] = statement
             if statement.speaker.type == "Person":
                 last_speaker = statement.speaker
+            issued.update((document, statement.speaker)
+                          for document in _documents_spoken_in(statement.verb))
     for statement in _continued(doc_text(doc), quotations, list(found.values())):
         found[statement.words] = statement
     return sorted(found.values(), key=lambda s: s.words)
@@ -71,14 +86,16 @@ def _continued(text: str, quotations: list[tuple[int, int]],
 
     '“The CSTO is a bloc ...,” he told al-Jazeera.' followed by a paragraph that is nothing but
     a quotation: the same person goes on speaking (news style quotes one speaker across
-    paragraphs and names them once).
+    paragraphs and names them once), even when the quotation itself reports what someone
+    else said.
     """
     found = []
     for start, end in quotations:
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end) if "\n" in text[end:] else len(text)
         if text[line_start:line_end].strip() != text[start - 1:end + 1] or any(
-                s.words[0] < end and start < s.words[1] for s in statements):
+                s.words[0] < end and start < s.words[1] and not _reported_within(s, start, end)
+                for s in statements):
             continue
         before = text[:line_start].rstrip()
         paragraph_start = before.rfind("\n") + 1
@@ -90,13 +107,27 @@ def _continued(text: str, quotations: list[tuple[int, int]],
     return found
 
 
+def _reported_within(statement: StatementMention, start: int, end: int) -> bool:
+    """Whether a statement is one the quotation reports ("... Pashinyan has said there is no
+    need ..." inside the quoted words), not the quotation's own attribution."""
+    return start <= statement.words[0] and statement.words[1] <= end and (
+        statement.words != (start, end))
+
+
 def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[int, int]],
-              last_speaker: Mention | None) -> StatementMention | None:
-    """A statement by the verb's subject (or `by` agent); "he"/"she" is the last speaker."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+              last_speaker: Mention | None, speaker: Mention | None = None
+              ) -> StatementMention | None:
+    """A statement by the verb's subject (or `by` agent); "he"/"she" is the last speaker, and
+    a relative pronoun the noun its clause qualifies ("Pashinyan, who said that ...")."""
+    subjects = [verb.head if c.tag_ in RELATIVE_TAGS and verb.dep_ == "relcl" else c
+                for c in verb.children if c.dep_ == "nsubj"]
     subjects += [t for c in verb.children if c.dep_ == "agent" for t in c.children
                  if t.dep_ == "pobj"]
-    speaker = next((m for s in subjects if (m := _speaker(s, mentions))), None)
+    rootless = _verb_of_a_rootless_sentence(verb)
+    if rootless:  # "Hayk Konjoryan, the party's leader, announced ..." read as a noun phrase
+        subjects.append(verb.head)
+    speaker = speaker or next(
+        (m for s in subjects if (m := _speaker(s, mentions, _line_start(verb)))), None)
     if speaker is None and any(s.lower_ in _speech()["pronouns"] for s in subjects):
         speaker = last_speaker
     if speaker is None:
@@ -127,14 +158,19 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
             return StatementMention(speaker, (start, end), _cover(verb, start, end), verb)
     if said:
         tokens = list(said[0].subtree)
+    elif rootless:  # what follows the verb's own phrase is what was said
+        tokens = [t for t in verb.sent if t.i > verb.right_edge.i and not t.is_punct]
     elif verb.dep_ == "advcl" or (verb.dep_ in {"conj", "parataxis"} and verb.head.i < verb.i):
         # "X happened, as confirmed by Y": Y vouches for the main clause; "X happened, Y said
         # at a meeting", which the parser may join as two coordinated clauses
         inner = set(verb.subtree)
         tokens = [t for t in verb.head.subtree if t not in inner and not t.is_punct]
-    else:  # "accused the peacekeepers of abandoning their posts": the rest of its clause
+    elif any(c.dep_ in TOLD for c in verb.children):
+        # "accused the peacekeepers of abandoning their posts": the rest of its clause
         own = set(subjects) | {t for s in subjects for t in s.subtree}
         tokens = [t for t in verb.subtree if t not in own and not t.is_punct and t.i >= verb.i]
+    else:  # "commented briefly on the information": what it was about, not what was said
+        return None
     if len(tokens) < MIN_WORDS:
         return None
     words = _on_the_line(verb, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
@@ -143,9 +179,63 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
     return StatementMention(speaker, words, _cover(verb, *words), verb)
 
 
+def _verb_of_a_rootless_sentence(verb: Token) -> bool:
+    """Whether the parser hung a speech verb in the past on a name as a participle, making
+    the name the root of its sentence ("Hayk Konjoryan, the leader ..., announced on May 9
+    that ..."): a sentence needs a verb, so the name is the verb's subject."""
+    return (verb.dep_ == "acl" and verb.tag_ in {"VBD", "VBN"} and verb.head.dep_ == "ROOT"
+            and verb.head.pos_ == "PROPN" and verb.head.i < verb.i
+            and not any(c.dep_ in {"agent", "auxpass"} for c in verb.children))
+
+
+def _line_start(word: Token) -> int:
+    return sentence_span(word)[0]
+
+
+def _documents_spoken_in(verb: Token) -> list[str]:
+    """The documents a speech verb says its words came in ("said in a statement")."""
+    return [t.lemma_.lower() for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"
+            for t in c.children if t.dep_ == "pobj" and t.lemma_.lower() in _speech()["documents"]]
+
+
+def _document_reads(verb: Token, issued: dict[str, Mention],
+                    quotations: list[tuple[int, int]]) -> StatementMention | None:
+    """'"...," the statement reads': the words of the document whose speaker the text gave
+    before ("the embassy said in a statement"), from the quotation next to the verb."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lemma_.lower() not in issued or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in subject.children):
+        return None
+    statement = _reported(verb, [], quotations, issued[subject.lemma_.lower()],
+                          speaker=issued[subject.lemma_.lower()])
+    return statement if statement is not None and statement.words in quotations else None
+
+
+def _speech_noun(noun: Token, mentions: Sequence[Mention]) -> StatementMention | None:
+    """"accusations by Armenia that the peacekeepers did not do enough", "Baku's claim that
+    ...", "Armenia's position is that ...": the `by` agent or possessor of a speech noun said
+    its that-clause, or the one its copula has when it is the subject."""
+    sources = [t for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
+               for t in c.children if t.dep_ == "pobj"]
+    sources += [c for c in noun.children if c.dep_ == "poss"]
+    speaker = next((m for s in sources if (m := _speaker(s, mentions))), None)
+    holders = [noun, noun.head] if noun.dep_ == "nsubj" and noun.head.lemma_ == "be" else [noun]
+    clause = next((c for holder in holders for c in holder.children
+                   if c.dep_ in {"acl", "ccomp"} and any(
+                       t.dep_ == "mark" and t.lower_ == "that" for t in c.children)), None)
+    if speaker is None or clause is None:
+        return None
+    tokens = [t for t in clause.subtree if not t.is_punct]
+    if len(tokens) < MIN_WORDS:
+        return None
+    words = _on_the_line(noun, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+    return StatementMention(speaker, words, _cover(noun, *words), noun)
+
+
 def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention | None:
     objects = [t for t in token.subtree if t.dep_ == "pobj"]
-    speaker = next((m for o in objects if (m := _speaker(o, mentions))), None)
+    speaker = next((m for o in objects if (m := _speaker(o, mentions, _line_start(token)))),
+                   None)
     if speaker is None:
         return None
     line_start, line_end = sentence_span(token)
@@ -158,9 +248,16 @@ def _according_to(token: Token, mentions: Sequence[Mention]) -> StatementMention
     return StatementMention(speaker, words, _cover(token, *words), token)
 
 
-def _speaker(phrase: Token, mentions: Sequence[Mention]) -> Mention | None:
+def _speaker(phrase: Token, mentions: Sequence[Mention], line_start: int = 0
+             ) -> Mention | None:
     """The actor a subject phrase names; in "Press Secretary of the President of Russia Dmitry
-    Peskov" that is the person, not the state his title mentions, as in an appositive."""
+    Peskov" that is the person, not the state his title mentions, as in an appositive.
+
+    A subject phrase the parser began on a line before its verb's (a heading run into the
+    sentence under it) is read from `line_start`, the verb's line, on."""
+    if phrase.idx < line_start:
+        phrase = next((t for t in phrase.subtree  # the top of the part on the verb's line
+                       if t.idx >= line_start and t.head.idx < line_start), phrase)
     named = named_entity(phrase, mentions)
     # "says the director of the Caucasus Institute, Alexander Iskandaryan": the appositive too
     words = [*own_phrase(phrase), *(t for c in phrase.children if c.dep_ == "appos"
@@ -200,4 +297,5 @@ def _on_the_line(word: Token, start: int, end: int) -> tuple[int, int]:
 def _speech() -> dict[str, set[str]]:
     lexicon = read_lexicon("speech")
     return {name: {word.lower() for word in lexicon[name]}
-            for name in ("verbs", "attributions", "pronouns")}
+            for name in ("verbs", "nouns", "attributions", "pronouns", "documents",
+                         "document_verbs")}
