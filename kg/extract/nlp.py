@@ -7,6 +7,7 @@ names; the NER still finds names the registry lacks, which become new, unlinked 
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 from functools import cache
@@ -16,6 +17,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 from spacy.util import compile_infix_regex
+from thinc.api import use_ops
+from threadpoolctl import threadpool_limits
 
 from kg.errors import ToolMissing
 from kg.registry import Registry
@@ -39,10 +42,16 @@ def language_for(registry: Registry) -> Language:
 @cache
 def _build(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Language:
     try:
-        nlp = spacy.load(MODEL)
+        # The layers' matrix products through numpy's BLAS rather than thinc's own BLIS, whose
+        # wheel has no kernels for recent AMD cores (Zen 3 on): its generic C kernel took 3
+        # times as long; the parses are the same (bench/README.md). One BLAS thread: the
+        # build already runs a parsing process per core.
+        with use_ops("numpy", use_blis=False):
+            nlp = spacy.load(MODEL)
     except OSError as error:
         raise ToolMissing(f"the English model {MODEL} is not installed ({error}); run "
                           "`make setup`, which installs it from requirements/model.txt") from None
+    threadpool_limits(1, user_api="blas")
     # A closing quotation mark glued to the next word ('danger.”says the director') is a
     # token of its own, so that the speech verb is one.
     nlp.tokenizer.infix_finditer = compile_infix_regex(
@@ -50,6 +59,7 @@ def _build(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Language:
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     ruler.add_patterns([{"label": type_name, "pattern": name, "id": key}
                         for key, type_name, entity_names in names for name in entity_names])
+    gc.freeze()  # the model lives as long as the process: no full collection need scan it
     return nlp
 
 
