@@ -102,10 +102,10 @@ ONE_SPARQL_CONSTRAINT = """
 @prefix ex: <http://example.org/> .
 ex:Shape a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql [ sh:select \"\"\"%s\"\"\" ] .
 """
-# ex:a has ex:p 2 and 3, ex:b has ex:p 5, ex:c has none.
+# ex:a has ex:p 2 and 3, ex:b has ex:p 5 and ex:q 1, ex:c has neither.
 THINGS = """
 @prefix ex: <http://example.org/> .
-ex:a a ex:Thing ; ex:p 2, 3 .  ex:b a ex:Thing ; ex:p 5 .  ex:c a ex:Thing .
+ex:a a ex:Thing ; ex:p 2, 3 .  ex:b a ex:Thing ; ex:p 5 ; ex:q 1 .  ex:c a ex:Thing .
 """
 
 
@@ -120,6 +120,9 @@ ex:a a ex:Thing ; ex:p 2, 3 .  ex:b a ex:Thing ; ex:p 5 .  ex:c a ex:Thing .
     ("SELECT $this WHERE { $this <http://example.org/p> ?x } HAVING (COUNT(?x) = 1)",
      False, "b"),
     ("SELECT $this WHERE { $this <http://example.org/p> ?x } LIMIT 1", False, "ab"),
+    # joined with a group whose answers leave $this unbound only when it is bound
+    ("SELECT $this WHERE { $this <http://example.org/p> ?x . "
+     "{ OPTIONAL { $this <http://example.org/q> ?y } } FILTER (!BOUND(?y)) }", False, "a"),
 ])
 def test_sparql_constraint_answers_each_focus_node_as_if_bound(select: str, per_graph: bool,
                                                                 expected: str):

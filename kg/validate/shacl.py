@@ -83,10 +83,13 @@ THIS = Variable("this")
 # while `Shapes.validate` runs on one data graph.
 _answered: ContextVar[dict[tuple, dict[Node, list]] | None] = ContextVar("answered",
                                                                         default=None)
-# Operators whose every answer binds ?this if their first operand's do (Filter, Extend,
-# Project and the like keep or extend answers; a LeftJoin's are its left side's).
+# Operators whose every answer binds ?this if their operand's do: they keep or extend answers.
 _KEEPING = frozenset({"Filter", "Extend", "Project", "Distinct", "Reduced", "OrderBy",
-                      "AggregateJoin", "LeftJoin"})
+                      "AggregateJoin"})
+# Operators whose every answer binds ?this if both operands' do. Where one side may leave it
+# unbound (an OPTIONAL that names $this, say), its answers with $this free can join with
+# other focus nodes' ones, or with $this bound differ: such queries run per focus node.
+_BOTH = frozenset({"Join", "LeftJoin", "Union"})
 
 
 @lru_cache(maxsize=1024)
@@ -110,10 +113,8 @@ def _binds_this(part: CompValue) -> bool:
     if part.name == "BGP":
         return any(THIS in triple for triple in part.triples)
     if part.name in _KEEPING:
-        return _binds_this(part.p if part.name != "LeftJoin" else part.p1)
-    if part.name == "Join":
-        return _binds_this(part.p1) or _binds_this(part.p2)
-    if part.name == "Union":
+        return _binds_this(part.p)
+    if part.name in _BOTH:
         return _binds_this(part.p1) and _binds_this(part.p2)
     if part.name == "Group":
         return THIS in (part.expr or ()) and _binds_this(part.p)
