@@ -18,7 +18,7 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from kg import paths
 from kg.corpus import read_corpus
-from tests.conftest import WRITER_TOKEN, run_kg, serving
+from tests.conftest import WRITER_TOKEN, oxigraph_serving, run_kg, serving
 
 PREFIXES = """PREFIX ckg: <https://w3id.org/caucasus-kg/ontology#>
 PREFIX ckr: <https://w3id.org/caucasus-kg/resource/>
@@ -171,6 +171,56 @@ def test_sparql_dataset_parameters_narrow_the_default_graph(server):
         "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": first},
         timeout=30).json()["results"]["bindings"]
     assert [row["g"]["value"] for row in named] == [first]
+
+
+def merged_counts(server: str) -> tuple[int, int, int]:
+    """Over HTTP: two graphs sharing triples, and the triples of their default graph when both
+    are named with default-graph-uri (by GET and by POST), beside the distinct triples the two
+    hold and the sum of their sizes."""
+    shared = requests.get(f"{server}/sparql", params={"query": """SELECT ?one ?two WHERE {
+        GRAPH ?one { ?s ?p ?o } GRAPH ?two { ?s ?p ?o } FILTER (STR(?one) < STR(?two)) }
+        ORDER BY ?one ?two LIMIT 1"""}, timeout=30).json()["results"]["bindings"][0]
+    graphs = [shared["one"]["value"], shared["two"]["value"]]
+    values = " ".join(f"<{graph}>" for graph in graphs)
+    distinct = count(server, f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o
+        {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} }}""")
+    summed = count(server, f"""SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }}
+        GRAPH ?g {{ ?s ?p ?o }} }}""")
+    params = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "default-graph-uri": graphs}
+    answers = [requests.get(f"{server}/sparql", params=params, timeout=30),
+               requests.post(f"{server}/sparql", data=params, timeout=30)]
+    merged = {int(answer.json()["results"]["bindings"][0]["n"]["value"]) for answer in answers}
+    assert len(merged) == 1, merged
+    return merged.pop(), distinct, summed
+
+
+def test_sparql_several_default_graphs_merge_as_a_set(server):
+    """Issue 5: a triple in two of the graphs named by default-graph-uri is in their merge once."""
+    merged, distinct, summed = merged_counts(server)
+    assert merged == distinct < summed
+
+
+def test_sparql_default_graph_named_twice_is_there_once(server):
+    graph = requests.get(f"{server}/sparql", params={
+        "query": "SELECT ?g WHERE { GRAPH ?g {} } ORDER BY ?g LIMIT 1"},
+        timeout=30).json()["results"]["bindings"][0]["g"]["value"]
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    answers = [requests.get(f"{server}/sparql", timeout=30, params={
+        "query": query, "default-graph-uri": [graph] * times}) for times in (1, 2)]
+    counts = [int(answer.json()["results"]["bindings"][0]["n"]["value"]) for answer in answers]
+    assert counts[0] == counts[1] > 0
+
+
+def test_sparql_front_merges_default_graphs_of_its_remote_store_as_a_set(built, build_dir,
+                                                                        tmp_path):
+    """The same over `kg serve --store URL`, in front of an Oxigraph server (whose own merge is a
+    bag)."""
+    dataset = built.release / "dataset.nq"
+    with oxigraph_serving(tmp_path / "oxigraph", dataset, options=("--union-default-graph",)
+                          ) as remote, serving(build_dir, f"{remote}/query", "--follow", "0"
+                                               ) as front:
+        merged, distinct, summed = merged_counts(front)
+    assert merged == distinct < summed
 
 
 def test_sparql_direct_post_and_protocol_errors(server):
