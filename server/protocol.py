@@ -16,6 +16,7 @@ from kg.store.results import GRAPH_FORMATS, RESULTS_FORMATS
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
+READ_METHODS = ("GET", "HEAD")  # a HEAD is answered as its GET, without the body
 
 # `format=` values (as Fuseki and the Wikidata Query Service accept), for links and browsers.
 FORMAT_NAMES: dict[str, str] = {
@@ -58,13 +59,14 @@ def read_operation(kind: str, method: str, mimetype: str, charset: str | None,
                    body: bytes) -> Operation:
     """The query or update (`kind`) of a request, by the protocol's ways of sending one.
 
-    Queries: GET with `query=`, POST form-encoded, POST `application/sparql-query` (§2.1).
-    Updates: POST form-encoded with `update=`, POST `application/sparql-update` (§2.2).
-    `args` and `form` map a parameter to all its values.
+    Queries: GET with `query=`, POST form-encoded, POST `application/sparql-query` (§2.1);
+    HEAD is read as GET, whose headers it gets (RFC 9110 §9.3.2). Updates: POST form-encoded
+    with `update=`, POST `application/sparql-update` (§2.2). `args` and `form` map a parameter
+    to all its values.
     """
     dataset = ("default-graph-uri", "named-graph-uri") if kind == "query" else (
         "using-graph-uri", "using-named-graph-uri")
-    if method == "GET":
+    if method in READ_METHODS:
         if kind == "update":
             raise ProtocolError(405, "an update must be sent with POST (SPARQL 1.1 Protocol "
                                      "§2.2), never with GET")

@@ -13,6 +13,7 @@ from threading import Lock
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from kg.store.base import Answer, QueryOptions, QueryTimeout
 from kg.store.workers import PoolBusy
@@ -22,6 +23,7 @@ from server.describe import service_description
 from server.guard import Refused, add_using, check_query, writes_to
 from server.protocol import (
     FORM,
+    READ_METHODS,
     UPDATE_BODY,
     Operation,
     ProtocolError,
@@ -69,7 +71,7 @@ def read(kind: str) -> Operation:
 
 
 def is_update() -> bool:
-    if request.method == "GET":
+    if request.method in READ_METHODS:
         return "update" in request.args and "query" not in request.args
     return request.mimetype == UPDATE_BODY or (request.mimetype == FORM
                                                 and "update" in request.form)
@@ -84,7 +86,7 @@ def sparql() -> Response:
                            else b"", max_rows)  # read before the form, which consumes the body
     if is_update():
         return update()
-    if request.method == "GET" and "query" not in request.args:
+    if request.method in READ_METHODS and "query" not in request.args:
         return service_description()
     answer = negotiated_answer()
     current_app.extensions["kg_cache"].put((*sent, answer.version), answer)
@@ -104,10 +106,11 @@ def request_as_sent(environ: dict[str, Any], body: bytes, max_rows: int) -> tupl
 
 
 def answer_headers(answer: Answer, max_rows: int) -> list[tuple[str, str]]:
-    """The headers of a query's answer (CORS's aside, server/ops.py)."""
+    """The headers of a query's answer (CORS's aside, server/ops.py). It varies by Accept, so
+    an HTTP cache in front keeps one answer per Accept header."""
     headers = [("Content-Type", _content_type(answer.media_type)),
-               ("Content-Length", str(len(answer.body))), ("X-KG-Rows", str(answer.rows)),
-               ("X-KG-Store-Version", answer.version)]
+               ("Content-Length", str(len(answer.body))), ("Vary", "Accept"),
+               ("X-KG-Rows", str(answer.rows)), ("X-KG-Store-Version", answer.version)]
     if answer.truncated:
         headers.append(("X-KG-Truncated", f"cut at {max_rows} rows"))
     return headers
@@ -205,6 +208,14 @@ def _content_type(media_type: str) -> str:
 @blueprint.app_errorhandler(ProtocolError)
 def protocol_error(error: ProtocolError) -> Response:
     return Response(error.message + "\n", error.status, mimetype="text/plain")
+
+
+@blueprint.app_errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> Response:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    return Response(f"the request is larger than the {limit} bytes this endpoint takes; send "
+                    "less (a graph in parts, a query with fewer VALUES)\n", 413,
+                    mimetype="text/plain")
 
 
 @blueprint.app_errorhandler(SyntaxError)

@@ -237,6 +237,27 @@ def test_sparql_direct_post_and_protocol_errors(server):
     assert utf16.status_code == 415
 
 
+def test_sparql_head_has_the_headers_of_get_and_no_body(server):
+    for params, accept in (({"query": "SELECT ?s WHERE { ?s a ?type } LIMIT 3"}, "text/csv"),
+                           ({}, "text/turtle")):  # a query's answer, the service description
+        got = requests.get(f"{server}/sparql", params=params, headers={"Accept": accept},
+                           timeout=30)
+        head = requests.head(f"{server}/sparql", params=params, headers={"Accept": accept},
+                             timeout=30)
+        assert head.status_code == got.status_code == 200 and head.content == b""
+        assert head.headers["Content-Type"] == got.headers["Content-Type"]
+        assert head.headers["Content-Length"] == str(len(got.content))
+
+
+def test_sparql_request_over_the_size_limit_is_a_413_that_says_so(server):
+    body = b" " * (64 * 1024 * 1024 + 1)  # the default MAX_CONTENT_LENGTH, and a byte
+    response = requests.post(f"{server}/sparql", data=body, timeout=60,
+                             headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 413 and response.headers["Content-Type"].startswith(
+        "text/plain")
+    assert f"{64 * 1024 * 1024} bytes" in response.text
+
+
 def test_sparql_syntax_error_is_a_400_with_the_position(server):
     response = requests.get(f"{server}/sparql", params={"query": "SELEC ?x WHERE {"}, timeout=10)
     assert response.status_code == 400
@@ -381,14 +402,15 @@ def test_a_hit_answered_ahead_of_flask_is_flasks_own_answer(built, build_dir, tm
         assert headers[0] == headers[1] == headers[2]
     seen = [{k: r.headers.get(k) for k in ("Access-Control-Allow-Origin", "Vary",
                                           "X-KG-Truncated")} for _, _, r in answers]
+    both = "Accept, Origin"
     assert seen == [
-        {"Access-Control-Allow-Origin": None, "Vary": None, "X-KG-Truncated": None},
-        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": "Origin", "X-KG-Truncated": None},
-        {"Access-Control-Allow-Origin": None, "Vary": None, "X-KG-Truncated": None},
-        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": "Origin",
+        {"Access-Control-Allow-Origin": None, "Vary": "Accept", "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": both, "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": None, "Vary": "Accept", "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": both,
          "X-KG-Truncated": "cut at 50 rows"},
-        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": "Origin", "X-KG-Truncated": None},
-        {"Access-Control-Allow-Origin": None, "Vary": None, "X-KG-Truncated": None}]
+        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": both, "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": None, "Vary": "Accept", "X-KG-Truncated": None}]
     lines = [json.loads(line.partition(": ")[2]) for line in
              store.with_suffix(".log").read_text().splitlines()
              if line.startswith("caucasus_kg.access: ")]
