@@ -277,7 +277,9 @@ def test_void_counts_what_the_store_holds(server):
                           format="turtle")
     triples = [int(o) for s, o in graph.subject_objects(VOID.triples)
                if (s, None, VOID.Dataset) in graph]
-    assert triples == [count(server)]
+    held = count(server, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                         "{ GRAPH ?g { ?s ?p ?o } } }")
+    assert triples == [held] and held < count(server)  # triples in several graphs count once
     links = int(next(o for s, o in graph.subject_objects(VOID.triples)
                      if (s, None, VOID.Linkset) in graph))
     assert links == count(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s "
