@@ -18,6 +18,7 @@ from flask import Flask
 from kg.errors import KgError
 from kg.store import open_store
 from kg.store.oxigraph import OxigraphStore
+from server.compress import Compressed
 from server.guard import RateLimiter, is_private
 from server.hits import AnswerHits
 from server.ops import Metrics, install
@@ -77,7 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (sparql, gsp, describe, ops, pages, resource, ui):
         app.register_blueprint(blueprint)
     install(app)
-    app.wsgi_app = AnswerHits(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = Compressed(AnswerHits(app, app.wsgi_app))  # type: ignore[method-assign]
     if app.config["RELOAD_SECONDS"] and store.transactional:
         threading.Thread(target=_follow_builds, args=(store, data, app.config["RELOAD_SECONDS"]),
                          daemon=True, name="follow-builds").start()
