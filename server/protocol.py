@@ -37,12 +37,15 @@ COUNTERPARTS = {"application/sparql-results+json": "application/ld+json",
 
 
 class ProtocolError(Exception):
-    """A request the protocol does not allow; `status` is the HTTP answer (4xx)."""
+    """A request the protocol does not allow; `status` is the HTTP answer (4xx), `headers`
+    any the answer carries beside (Retry-After, say)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None
+                 ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = dict(headers or {})
 
 
 @dataclass(frozen=True)

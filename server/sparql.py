@@ -6,6 +6,7 @@ killable worker, and the answer (bytes in the negotiated format) is cached per s
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -146,7 +147,8 @@ def run_query(text: str, options: QueryOptions) -> Answer:
     client = request.remote_addr or "unknown"
     wait = limiter.wait_needed(client)
     if wait > 0:
-        raise ProtocolError(429, f"query time budget used up; retry in {wait:.0f} s")
+        raise ProtocolError(429, f"query time budget used up; retry in {math.ceil(wait)} s",
+                            {"Retry-After": str(math.ceil(wait))})
     started = time.monotonic()
     try:
         return current_app.extensions["kg_store"].query(text, current_app.config["TIMEOUT"],
@@ -207,7 +209,7 @@ def _content_type(media_type: str) -> str:
 
 @blueprint.app_errorhandler(ProtocolError)
 def protocol_error(error: ProtocolError) -> Response:
-    return Response(error.message + "\n", error.status, mimetype="text/plain")
+    return Response(error.message + "\n", error.status, error.headers, mimetype="text/plain")
 
 
 @blueprint.app_errorhandler(RequestEntityTooLarge)

@@ -369,6 +369,7 @@ def test_a_hit_is_logged_and_counted_and_spends_no_query_time(built, build_dir, 
         assert requests.get(f"{url}/sparql", params=query, timeout=30).status_code == 200
         over = requests.get(f"{url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
         assert over.status_code == 429  # the first query spent the whole budget
+        assert int(over.headers["Retry-After"]) >= 1
         again = requests.get(f"{url}/sparql", params=query, timeout=30)
         assert again.status_code == 200 and _metric(url, "kg_cache_hits_total") == 1
     lines = [json.loads(line.partition(": ")[2]) for line in
