@@ -236,6 +236,14 @@ def timed_out(error: QueryTimeout) -> Response:
     return Response(f"{error}; simplify the query or add a LIMIT\n", 503, mimetype="text/plain")
 
 
+@blueprint.errorhandler(OSError)
+def unreachable(error: OSError) -> Response:
+    """pyoxigraph's SERVICE call failing (refused, reset, unresolved) reaches the view as an
+    OSError: the endpoint called is at fault, not this one."""
+    return Response(f"the query could not be answered: {error} (a SERVICE endpoint failing, "
+                    "most often; SERVICE SILENT goes on without it)\n", 502, mimetype="text/plain")
+
+
 @blueprint.app_errorhandler(PoolBusy)
 def busy(error: PoolBusy) -> Response:
     response = Response(f"{error}\n", 503, mimetype="text/plain")

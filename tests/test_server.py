@@ -10,6 +10,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 import requests
@@ -458,27 +459,61 @@ def test_ontology_documentation_is_served(server):
     assert "PeacekeepingForce" in response.text
 
 
-def test_service_to_an_address_not_allowed_is_refused_without_connecting(server):
+@contextlib.contextmanager
+def listening() -> Iterator[tuple[int, list[object]]]:
+    """A port of 127.0.0.1 listening, and the connections made to it while the block runs."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
-    listener.settimeout(0.5)
-    port = listener.getsockname()[1]
-    connections = []
+    listener.settimeout(0.1)
+    connections: list[object] = []
+    done = threading.Event()
 
     def accept() -> None:
-        with contextlib.suppress(TimeoutError):
-            connections.append(listener.accept())
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                connections.append(listener.accept())
 
     waiting = threading.Thread(target=accept)
     waiting.start()
-    for target in (f"<http://127.0.0.1:{port}/sparql>", "?endpoint"):
-        query = f"SELECT * WHERE {{ SERVICE {target} {{ ?s ?p ?o }} }}"
-        response = requests.get(f"{server}/sparql", params={"query": query}, timeout=10)
-        assert response.status_code == 403, response.text
-    waiting.join()
-    listener.close()
-    assert connections == []
+    try:
+        yield listener.getsockname()[1], connections
+    finally:
+        time.sleep(0.5)  # a connection on its way is accepted too
+        done.set()
+        waiting.join()
+        listener.close()
+
+
+def refused_services(server: str, targets: list[str]) -> list[int]:
+    return [requests.get(f"{server}/sparql", timeout=10, params={
+        "query": f"SELECT * WHERE {{ SERVICE {target} {{ ?s ?p ?o }} }}"}).status_code
+        for target in targets]
+
+
+def test_service_to_an_address_not_allowed_is_refused_without_connecting(server):
+    with listening() as (port, connections):
+        statuses = refused_services(server, [f"<http://127.0.0.1:{port}/sparql>", "?endpoint"])
+    assert statuses == [403, 403] and connections == []
+
+
+def test_service_allowlisted_by_a_name_of_loopback_is_refused_without_connecting(
+        build_dir, built, tmp_path):
+    """`127.1` and this machine's own name (where it resolves to loopback, as /etc/hosts has it
+    on Debian) pass for public by their look: what they resolve to is checked."""
+    with listening() as (port, connections):
+        names = ["127.1"] + [name for name in [socket.gethostname()]
+                             if socket.gethostbyname(name).startswith("127.")]
+        allowed = [f"http://{name}:{port}/sparql" for name in names]
+        failing = "http://no-such-host.invalid/sparql"  # RFC 2606: never resolves
+        options = [part for iri in [*allowed, failing] for part in ("--allow-service", iri)]
+        with serving(build_dir, tmp_path / "store", *options, "--follow", "0") as url:
+            statuses = refused_services(url, [f"<{iri}>" for iri in allowed])
+            called = requests.get(f"{url}/sparql", timeout=30, params={
+                "query": f"SELECT * WHERE {{ SERVICE <{failing}> {{ ?s ?p ?o }} }}"})
+    assert statuses == [403] * len(allowed) and connections == []
+    # Allowed, called and failing: the endpoint called is at fault (502), said in words.
+    assert called.status_code == 502 and "lookup" in called.text
 
 
 def test_update_needs_a_writer(writable_server):
