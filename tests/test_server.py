@@ -457,6 +457,23 @@ def test_ontology_documentation_is_served(server):
     response = requests.get(f"{server}/ontology", timeout=10)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
     assert "PeacekeepingForce" in response.text
+    assert "Accept" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize(("headers", "params", "rdflib_format"), [
+    ({"Accept": "text/turtle"}, {}, "turtle"),
+    ({"Accept": "application/ld+json, text/html;q=0.5"}, {}, "json-ld"),
+    ({}, {"format": "ntriples"}, "nt")])
+def test_ontology_is_served_as_rdf_to_programs_that_ask(server, headers, params, rdflib_format):
+    response = requests.get(f"{server}/ontology", headers=headers, params=params, timeout=30)
+    graph = Graph().parse(data=response.text, format=rdflib_format)
+    ckg = "https://w3id.org/caucasus-kg/ontology#"
+    served = {str(s) for s in graph.subjects() if str(s).startswith(ckg)}
+    held = requests.get(f"{server}/sparql", timeout=30, params={"query": PREFIXES + """
+        SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a owl:Class }
+        FILTER (STRSTARTS(STR(?s), STR(ckg:)) && STRENDS(STR(?g), "/graph/ontology")) }"""}
+        ).json()["results"]["bindings"]
+    assert {row["s"]["value"] for row in held} <= served and len(held) > 10
 
 
 @contextlib.contextmanager
