@@ -151,7 +151,7 @@ def test_store_default_graphs_chosen_are_merged_as_a_set(store, tmp_path, ns):
     subject = ox.NamedNode(f"{ns}a")
     expected = {quad.triple for reference in references
                 for quad in reference.quads_for_pattern(subject, None, None)}
-    query = f"SELECT ?p ?o WHERE {{ <{ns}a> ?p ?o }}"
+    query = f"SELECT ?p ?o FROM <{ns}g1> WHERE {{ <{ns}a> ?p ?o }}"  # the request's dataset wins
     both = QueryOptions(default_graphs=(f"{ns}g1", f"{ns}g2", f"{ns}g1"),
                         named_graphs=(f"{ns}g2",))
     rows = select_with(store, query, both)

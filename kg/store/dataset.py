@@ -67,9 +67,18 @@ def answer_query(store: ox.Store, sparql: str, options: QueryOptions, version: s
     return write_answer(Solutions(variables, solution_rows(result, variables)), options, version)
 
 
+def answer_merged(quads: Iterable[ox.Quad], sparql: str, options: QueryOptions, version: str
+                  ) -> Answer:
+    """A query's answer on the dataset of `options`, made from the quads of the graphs it
+    names; the dataset is given to pyoxigraph too, so that it overrides the query's own FROM
+    and FROM NAMED, as the protocol's parameters do."""
+    return answer_query(dataset_store(quads, options), sparql, options, version,
+                        default_graph=ox.DefaultGraph(),
+                        named_graphs=[ox.NamedNode(graph) for graph in options.named_graphs])
+
+
 def answer_on_quads(nquads: bytes, sparql: str, options: QueryOptions, version: str
                     ) -> Answer:
-    """A query's answer on the dataset of `options`, made from N-Quads of the graphs it names
-    (a job for a worker process: a remote store's graphs, fetched)."""
-    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-    return answer_query(dataset_store(quads, options), sparql, options, version)
+    """answer_merged on quads sent as N-Quads (a job for a worker process: a remote store's
+    graphs, fetched)."""
+    return answer_merged(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), sparql, options, version)

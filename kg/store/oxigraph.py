@@ -46,7 +46,7 @@ from rdflib.plugins.sparql import algebra, parser
 from kg.errors import KgError
 from kg.rdf import rdf_format, syntax_error
 from kg.store.base import ANSWER_JSON, Answer, QueryOptions, QueryTimeout, backend
-from kg.store.dataset import answer_query, dataset_store, graphs_named, merges_graphs
+from kg.store.dataset import answer_merged, answer_query, graphs_named, merges_graphs
 from kg.store.results import GRAPH_FORMATS, RESULTS_FORMATS
 from kg.store.workers import JobTimeout, WorkerPool
 
@@ -418,7 +418,7 @@ def run_query(folder: str, version: str, sparql: str, options: QueryOptions) -> 
     if merges_graphs(options):
         quads = (quad for graph in graphs_named(options)
                  for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-        return answer_query(dataset_store(quads, options), sparql, options, version)
+        return answer_merged(quads, sparql, options, version)
     dataset: dict[str, Any] = {} if options.union_default_graph else \
         {"default_graph": OWN_DEFAULT}
     if named is not None:
