@@ -45,7 +45,8 @@ class Compressed:
         status, headers = started[-1]  # the last call counts (one after an error)
         if compressible(headers, body):
             headers = [*headers, ("Vary", "Accept-Encoding")]
-            if parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING", "")).quality("gzip"):
+            accepted = environ.get("HTTP_ACCEPT_ENCODING")
+            if accepted and parse_accept_header(accepted).quality("gzip"):
                 body = gzip.compress(body, compresslevel=LEVEL, mtime=0)
                 headers = [(name, value) for name, value in headers
                            if name.lower() != "content-length"]
