@@ -12,6 +12,7 @@ from kg.iris import ONTOLOGY_GRAPH
 from kg.store.base import QueryOptions
 from kg.store.results import GRAPH_FORMATS
 from server.linkeddata import HTML, choose_media
+from server.protocol import format_asked
 from server.sparql import cached_answer
 
 blueprint = Blueprint("pages", __name__)
@@ -21,7 +22,7 @@ ONTOLOGY_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
 
 @blueprint.route("/ontology")
 def ontology() -> Response:
-    format_name = request.args.get("format")
+    format_name = format_asked(request.args)
     # The documentation unless RDF is preferred: `*/*` (curl, a link followed) gets the page.
     media = choose_media(request.accept_mimetypes, format_name) if format_name else \
         request.accept_mimetypes.best_match([HTML, *GRAPH_FORMATS], default=HTML)

@@ -18,7 +18,11 @@ QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 READ_METHODS = ("GET", "HEAD")  # a HEAD is answered as its GET, without the body
 
-# `format=` values (as Fuseki and the Wikidata Query Service accept), for links and browsers.
+# The parameters naming an answer's format, in Fuseki's order: `output` first (its own name),
+# then `format` (ours, the Wikidata Query Service's and Fuseki's alternative), then `results`
+# (Fuseki's old name). Each wins over Accept.
+FORMAT_PARAMETERS = ("output", "format", "results")
+# Their values (as Fuseki and the Wikidata Query Service accept), for links and browsers.
 FORMAT_NAMES: dict[str, str] = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
     "csv": "text/csv", "tsv": "text/tab-separated-values",
@@ -102,6 +106,13 @@ def _one(kind: str, values: Mapping[str, Sequence[str]]) -> str:
 def _operation(kind: str, text: str, params: Mapping[str, Sequence[str]],
                names: tuple[str, str]) -> Operation:
     return Operation(text, tuple(params.get(names[0]) or ()), tuple(params.get(names[1]) or ()))
+
+
+def format_asked(*sources: Mapping[str, str]) -> str | None:
+    """The format a request names by a parameter of FORMAT_PARAMETERS, looked for in each
+    source in turn (the query string, then a form), or None."""
+    return next((source[name] for source in sources for name in FORMAT_PARAMETERS
+                 if source.get(name)), None)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ killable worker, and the answer (bytes in the negotiated format) is cached per s
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
 from typing import Any
@@ -29,6 +31,7 @@ from server.protocol import (
     Operation,
     ProtocolError,
     choose_formats,
+    format_asked,
     read_operation,
 )
 from server.writers import writer_for
@@ -38,22 +41,38 @@ blueprint = Blueprint("sparql", __name__)
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]  # the last three only to answer 405
 
 
+@dataclass(frozen=True)
+class Kept:
+    """An answer as the cache keeps it, with its entity tag (`etag`)."""
+
+    answer: Answer
+    etag: str
+
+
+def etag(*parts: object) -> str:
+    """A strong entity tag (RFC 9110 §8.8.3) for a representation that `parts` determine: an
+    answer's query, options (formats, graphs, row cap, base IRI) and store version, so an
+    update or a rebuild (a new version) changes it. server/sent.py answers a matching
+    If-None-Match with 304."""
+    return f'"{hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()}"'
+
+
 class AnswerCache:
     """Answers keyed on query text, options and store version: an update empties it."""
 
     def __init__(self, entries: int) -> None:
         self.entries = entries
-        self._answers: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+        self._answers: OrderedDict[tuple[Any, ...], Kept] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: tuple[Any, ...]) -> Answer | None:
+    def get(self, key: tuple[Any, ...]) -> Kept | None:
         with self._lock:
             answer = self._answers.get(key)
             if answer is not None:
                 self._answers.move_to_end(key)
             return answer
 
-    def put(self, key: tuple[Any, ...], answer: Answer) -> None:
+    def put(self, key: tuple[Any, ...], answer: Kept) -> None:
         with self._lock:
             self._answers[key] = answer
             while len(self._answers) > self.entries:
@@ -89,9 +108,9 @@ def sparql() -> Response:
         return update()
     if request.method in READ_METHODS and "query" not in request.args:
         return service_description()
-    answer = negotiated_answer()
-    current_app.extensions["kg_cache"].put((*sent, answer.version), answer)
-    return Response(answer.body, 200, headers=answer_headers(answer, max_rows))
+    kept = negotiated_answer()
+    current_app.extensions["kg_cache"].put((*sent, kept.answer.version), kept)
+    return Response(kept.answer.body, 200, headers=answer_headers(kept, max_rows))
 
 
 def request_as_sent(environ: dict[str, Any], body: bytes, max_rows: int) -> tuple[Any, ...]:
@@ -106,39 +125,45 @@ def request_as_sent(environ: dict[str, Any], body: bytes, max_rows: int) -> tupl
             environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), max_rows)
 
 
-def answer_headers(answer: Answer, max_rows: int) -> list[tuple[str, str]]:
+def answer_headers(kept: Kept, max_rows: int) -> list[tuple[str, str]]:
     """The headers of a query's answer (CORS's aside, server/ops.py). It varies by Accept, so
     an HTTP cache in front keeps one answer per Accept header."""
+    answer = kept.answer
     headers = [("Content-Type", _content_type(answer.media_type)),
-               ("Content-Length", str(len(answer.body))), ("Vary", "Accept"),
+               ("Content-Length", str(len(answer.body))), ("Vary", "Accept"), ("ETag", kept.etag),
                ("X-KG-Rows", str(answer.rows)), ("X-KG-Store-Version", answer.version)]
     if answer.truncated:
         headers.append(("X-KG-Truncated", f"cut at {max_rows} rows"))
     return headers
 
 
-def negotiated_answer() -> Answer:
+def negotiated_answer() -> Kept:
     """Read, screen and negotiate the request's query, then answer it (from the cache too)."""
     operation = read("query")
     config = current_app.config
     check_query(operation.text, config["SERVICE_ALLOWLIST"])
-    chosen = request.args.get("format") or request.form.get("format")
-    formats = choose_formats(request.accept_mimetypes, chosen)
+    formats = choose_formats(request.accept_mimetypes, format_asked(request.args, request.form))
     options = QueryOptions(formats.results, formats.graph, operation.default_graphs,
                            operation.named_graphs, config["MAX_ROWS"], request.base_url)
-    return cached_answer(operation.text, options)
+    return kept_answer(operation.text, options)
 
 
-def cached_answer(text: str, options: QueryOptions) -> Answer:
+def kept_answer(text: str, options: QueryOptions) -> Kept:
     """The answer kept for this query, options and store version, else a new one (then kept)."""
     cache: AnswerCache = current_app.extensions["kg_cache"]
     key = (text, options, current_app.extensions["kg_store"].version)
-    answer = cache.get(key)
-    g.cached = answer is not None
-    if answer is None:
+    kept = cache.get(key)
+    g.cached = kept is not None
+    if kept is None:
         answer = run_query(text, options)
-        cache.put(key, answer)
-    return answer
+        kept = Kept(answer, etag(text, options, answer.version))
+        cache.put(key, kept)
+    return kept
+
+
+def cached_answer(text: str, options: QueryOptions) -> Answer:
+    """The answer to a query (from the cache when kept), without its entity tag."""
+    return kept_answer(text, options).answer
 
 
 def run_query(text: str, options: QueryOptions) -> Answer:

@@ -158,6 +158,26 @@ def test_sparql_format_parameter_beats_accept(server):
     assert response.text.splitlines()[0] == "?s" and len(response.text.splitlines()) == 4
 
 
+@pytest.mark.parametrize(("params", "media"), [
+    ({"output": "csv"}, "text/csv"),  # Fuseki's name
+    ({"results": "tsv"}, "text/tab-separated-values"),  # Fuseki's old name
+    ({"output": "xml", "format": "csv"}, "application/sparql-results+xml"),  # output first
+    ({"format": "csv", "results": "tsv"}, "text/csv")])
+def test_sparql_output_and_results_parameters_name_the_format_as_in_fuseki(server, params,
+                                                                           media):
+    for method in ("GET", "POST"):
+        sent = {"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", **params}
+        response = requests.request(method, f"{server}/sparql", timeout=30,
+                                    params=sent if method == "GET" else None,
+                                    data=sent if method == "POST" else None,
+                                    headers={"Accept": "application/sparql-results+json"})
+        assert response.status_code == 200
+        assert response.headers["Content-Type"].split(";")[0] == media
+    graph = requests.get(f"{server}/sparql", params={
+        "query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3", "output": "ntriples"}, timeout=30)
+    assert graph.headers["Content-Type"].startswith("application/n-triples")
+
+
 def test_sparql_dataset_parameters_narrow_the_default_graph(server):
     graphs = requests.get(f"{server}/sparql", params={
         "query": PREFIXES + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ckg:Document } }"},
@@ -239,16 +259,108 @@ def test_sparql_direct_post_and_protocol_errors(server):
     assert utf16.status_code == 415
 
 
-def test_sparql_head_has_the_headers_of_get_and_no_body(server):
-    for params, accept in (({"query": "SELECT ?s WHERE { ?s a ?type } LIMIT 3"}, "text/csv"),
-                           ({}, "text/turtle")):  # a query's answer, the service description
-        got = requests.get(f"{server}/sparql", params=params, headers={"Accept": accept},
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_sparql_head_has_the_headers_of_get_and_no_body(server, encoding):
+    # A query's small answer, one large enough to be gzipped, the service description: each
+    # asked first with HEAD (answered by Flask), then with GET, then HEAD again (a cache hit).
+    for params, accept, large in (
+            ({"query": f"SELECT ?s WHERE {{ ?s a ?type }} LIMIT 3 # {encoding}"}, "text/csv",
+             False),
+            ({"query": f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT 100 # {encoding}"}, "text/csv",
+             True),
+            ({}, "text/turtle", None)):
+        headers = {"Accept": accept, "Accept-Encoding": encoding}
+        heads = [requests.head(f"{server}/sparql", params=params, headers=headers, timeout=30)]
+        got = requests.get(f"{server}/sparql", params=params, headers=headers, stream=True,
                            timeout=30)
-        head = requests.head(f"{server}/sparql", params=params, headers={"Accept": accept},
-                             timeout=30)
-        assert head.status_code == got.status_code == 200 and head.content == b""
-        assert head.headers["Content-Type"] == got.headers["Content-Type"]
-        assert head.headers["Content-Length"] == str(len(got.content))
+        sent = got.raw.read()  # as it came over the wire (compressed or not)
+        heads.append(requests.head(f"{server}/sparql", params=params, headers=headers,
+                                   timeout=30))
+        for head in heads:
+            assert head.status_code == got.status_code == 200 and head.content == b""
+            assert {k: v for k, v in head.headers.items() if k != "Date"} == {
+                k: v for k, v in got.headers.items() if k != "Date"}
+            assert head.headers["Content-Length"] == str(len(sent))
+        if large is not None:
+            assert (got.headers.get("Content-Encoding") == "gzip") == (
+                large and encoding == "gzip")
+
+
+def test_sparql_answers_carry_an_etag_and_a_conditional_get_is_a_304(writable_server):
+    url = f"{writable_server}/sparql"
+    query = {"query": "SELECT (COUNT(*) AS ?n) { ?s <http://example.org/tagged> ?o }"}
+    first = requests.get(url, params=query, timeout=30)
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and tag.startswith('"') and tag.endswith('"')
+    # Answered ahead of Flask (the same request again), by Flask (Accept written another way,
+    # the answer kept for the query and options), and as a HEAD: the same 304 each time.
+    answers = [requests.request(method, url, params=query, timeout=30,
+                                headers={"If-None-Match": match, **accept})
+               for method, match, accept in (
+                   ("GET", tag, {}), ("GET", f'"other", W/{tag}', {"Accept": "*/*;q=1"}),
+                   ("HEAD", tag, {}), ("GET", "*", {}))]
+    for answer in answers:
+        assert answer.status_code == 304 and answer.content == b""
+        assert answer.headers["ETag"] == tag and "Content-Type" not in answer.headers
+    assert {k: v for k, v in answers[0].headers.items() if k != "Date"} == {
+        k: v for k, v in answers[1].headers.items() if k != "Date"}
+    assert _metric(writable_server,
+                   'kg_http_requests_total{endpoint="sparql.sparql",status="304"}') == 4
+    stale = requests.get(url, params=query, headers={"If-None-Match": '"other"'}, timeout=30)
+    assert stale.status_code == 200 and stale.content == first.content
+    as_csv = requests.get(url, params={**query, "format": "csv"}, timeout=30)
+    assert as_csv.headers["ETag"] != tag  # another representation of the answer
+    requests.post(f"{writable_server}/update", headers={**UPDATE, **AUTH}, timeout=30,
+                  data="INSERT DATA { GRAPH <http://example.org/etag> "
+                       "{ <http://example.org/a> <http://example.org/tagged> 1 } }"
+                  ).raise_for_status()
+    after = requests.get(url, params=query, headers={"If-None-Match": tag}, timeout=30)
+    assert after.status_code == 200 and after.headers["ETag"] != tag
+    assert after.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_a_gzipped_answer_has_a_weak_etag_that_its_client_revalidates(server):
+    params = {"query": "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 200"}
+    plain = requests.get(f"{server}/sparql", params=params, timeout=30,
+                         headers={"Accept-Encoding": "identity"})
+    zipped = requests.get(f"{server}/sparql", params=params, timeout=30,
+                          headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.headers["ETag"] == f"W/{plain.headers['ETag']}"  # other bytes: a weak tag
+    for tag, encoding in ((zipped.headers["ETag"], "gzip"), (plain.headers["ETag"], "gzip"),
+                          (zipped.headers["ETag"], "identity")):
+        again = requests.get(f"{server}/sparql", params=params, timeout=30,
+                             headers={"Accept-Encoding": encoding, "If-None-Match": tag})
+        assert again.status_code == 304 and "Content-Encoding" not in again.headers
+        assert "Accept-Encoding" in again.headers["Vary"]
+
+
+def test_resource_pages_carry_an_etag_that_a_conditional_get_checks(server):
+    for params in ({"format": "turtle"}, {"format": "html"}):
+        page = requests.get(f"{server}/resource/armenia", params=params, timeout=30)
+        assert page.status_code == 200 and page.headers["ETag"]
+        again = requests.get(f"{server}/resource/armenia", params=params, timeout=30,
+                             headers={"If-None-Match": page.headers["ETag"]})
+        assert again.status_code == 304 and again.content == b""
+    other = requests.get(f"{server}/resource/azerbaijan", params={"format": "turtle"},
+                         headers={"If-None-Match": page.headers["ETag"]}, timeout=30)
+    assert other.status_code == 200
+
+
+def test_request_size_limit_and_preflight_age_are_set_by_kg_serve(built, build_dir, tmp_path):
+    with serving(build_dir, tmp_path / "store", "--max-request-size", "2000",
+                 "--cors-max-age", "60") as url:
+        for size, status in ((2000, 200), (2001, 413)):
+            query = b"ASK {}" + b" " * (size - 6)
+            response = requests.post(f"{url}/sparql", data=query, timeout=30,
+                                     headers={"Content-Type": "application/sparql-query"})
+            assert response.status_code == status
+        assert "2000 bytes" in response.text
+        preflight = requests.options(f"{url}/sparql", timeout=30, headers={
+            "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type"})
+        assert preflight.headers["Access-Control-Max-Age"] == "60"
+        assert preflight.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_sparql_request_over_the_size_limit_is_a_413_that_says_so(server):
@@ -312,6 +424,10 @@ def test_cors_health_and_metrics(server):
     response = requests.get(f"{server}/sparql", params={"query": "ASK {}"},
                             headers={"Origin": "https://example.org"}, timeout=10)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Max-Age" not in response.headers  # for preflights only
+    preflight = requests.options(f"{server}/sparql", timeout=10, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    assert preflight.headers["Access-Control-Max-Age"] == "7200"  # the default
     assert requests.get(f"{server}/health", timeout=10).json()["status"] == "ok"
     metrics = requests.get(f"{server}/metrics", timeout=10).text
     assert 'kg_http_requests_total{endpoint="sparql.sparql",status="200"}' in metrics
@@ -441,7 +557,7 @@ def test_a_hit_answered_ahead_of_flask_is_flasks_own_answer(built, build_dir, tm
              if line.startswith("caucasus_kg.access: ")]
     assert [(line["method"], line["status"], line["cached"], line["endpoint"], line["bytes"])
             for line in lines if line["path"] == "/sparql"] == [
-        (method, 200, cached, "sparql.sparql", len(answer.content))
+        (method, 200, cached, "sparql.sparql", int(answer.headers["Content-Length"]))
         for (method, *_), three in zip(SENT, answers, strict=True)
         for cached, answer in zip((False, True, True), three, strict=True)]
 
@@ -677,11 +793,16 @@ def test_serve_follows_an_edited_data_file_and_keeps_serving(build_dir, tmp_path
     data.write_text("<http://example.org/a> <http://example.org/p> 1 .\n")
     with serving(build_dir, tmp_path / "store", "--data", str(data), "--follow", "0.2") as url:
         assert count(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 1
+        query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+        tag = requests.get(f"{url}/sparql", params=query, timeout=30).headers["ETag"]
         data.write_text("<http://example.org/a> <http://example.org/p> 1, 2, 3 .\n")
         deadline = time.monotonic() + 20
         while count(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") != 3:
             assert time.monotonic() < deadline, "the edited file was not loaded"
             time.sleep(0.2)
+        rebuilt = requests.get(f"{url}/sparql", params=query, timeout=30,
+                               headers={"If-None-Match": tag})
+        assert rebuilt.status_code == 200 and rebuilt.headers["ETag"] != tag
 
 
 def test_writes_survive_while_the_build_is_unchanged(writable_server):
