@@ -104,15 +104,24 @@ class Sent:
 
 def compressible(headers: list[tuple[str, str]], body: bytes) -> bool:
     """Whether an answer is worth compressing: textual, MIN_BYTES or more, not yet encoded."""
-    named = {name.lower(): value for name, value in headers}
-    media = named.get("content-type", "").split(";")[0].strip().lower()
-    textual = media.startswith("text/") or media.endswith(TEXTUAL)
-    return textual and len(body) >= MIN_BYTES and "content-encoding" not in named
+    if len(body) < MIN_BYTES:
+        return False
+    media = ""
+    for name, value in headers:
+        named = name.lower()
+        if named == "content-encoding":
+            return False
+        if named == "content-type":
+            media = value.split(";")[0].strip().lower()
+    return media.startswith("text/") or media.endswith(TEXTUAL)
 
 
 def not_modified(if_none_match: str, headers: list[tuple[str, str]]) -> bool:
     """Whether If-None-Match names the answer's ETag (weak comparison) or is `*`."""
     tag = next((value for name, value in headers if name.lower() == "etag"), None)
     if tag is None:
-        return parse_etags(if_none_match).star_tag
+        return if_none_match.strip() == "*"
+    opaque = tag.removeprefix("W/")
+    if if_none_match in (opaque, f"W/{opaque}"):  # the tag sent back as it came: no parsing
+        return True
     return parse_etags(if_none_match).contains_weak(unquote_etag(tag)[0])
