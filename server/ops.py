@@ -130,11 +130,13 @@ def log_request(method: str, path: str, client: str | None, endpoint: str, statu
                 size: int | None, started: float, query_seconds: float | None, cached: bool
                 ) -> None:
     """Write a request's access-log line (JSON); `started` is its time.monotonic() on arrival,
-    `size` the answer's bytes. The line is built only when it will be written."""
+    `size` the answer's bytes. The line is built only when it will be written, and handed to
+    the handlers as a record made here: logging's own info() would look up the calling
+    source line on every request (findCaller), which the line does not show."""
     if not access_log.isEnabledFor(logging.INFO):
         return
-    access_log.info(json.dumps({
+    access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, json.dumps({
         "method": method, "path": path, "status": status, "client": client, "endpoint": endpoint,
         "seconds": round(time.monotonic() - started, 6),
         "query_seconds": None if query_seconds is None else round(query_seconds, 6),
-        "cached": cached, "bytes": size}))
+        "cached": cached, "bytes": size}), None, None))
