@@ -53,26 +53,20 @@ class Sent:
         if method == "HEAD":
             environ["REQUEST_METHOD"] = "GET"
         status, headers, body = self.answer(environ)
+        zipped = False
         if compressible(headers, body):
             headers = [*headers, ("Vary", "Accept-Encoding")]
             accepted = environ.get("HTTP_ACCEPT_ENCODING")
-            zipped = bool(accepted) and bool(parse_accept_header(accepted).quality("gzip"))
-        else:
-            zipped = False
-        if zipped:
-            headers = [(name, f"W/{value}" if name.lower() == "etag" else value)
-                       for name, value in headers]
+            zipped = bool(accepted) and takes_gzip(accepted)
         wanted = environ.get("HTTP_IF_NONE_MATCH")
         if wanted and method in ("GET", "HEAD") and status.startswith("200") and \
                 not_modified(wanted, headers):
-            status, body, zipped = "304 Not Modified", b"", False
-            headers = [(name, value) for name, value in headers
-                       if name.lower() not in NOT_IN_304]
-        if zipped:
+            status, body = "304 Not Modified", b""
+            headers = rewritten(headers, NOT_IN_304, weak=zipped)
+        elif zipped:
             body = gzip.compress(body, compresslevel=LEVEL, mtime=0)
-            headers = [(name, value) for name, value in headers
-                       if name.lower() != "content-length"]
-            headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(body)))]
+            headers = [*rewritten(headers, ("content-length",), weak=True),
+                       ("Content-Encoding", "gzip"), ("Content-Length", str(len(body)))]
         start_response(status, headers)
         if method == "HEAD":
             body = b""
@@ -114,6 +108,22 @@ def compressible(headers: list[tuple[str, str]], body: bytes) -> bool:
         if named == "content-type":
             media = value.split(";")[0].strip().lower()
     return media.startswith("text/") or media.endswith(TEXTUAL)
+
+
+def takes_gzip(accepted: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip; the usual one, without qualities
+    (`gzip, deflate, br`), is read without parsing."""
+    if ";" not in accepted:
+        return "gzip" in accepted or "*" in accepted
+    return bool(parse_accept_header(accepted).quality("gzip"))
+
+
+def rewritten(headers: list[tuple[str, str]], dropped: tuple[str, ...], weak: bool
+              ) -> list[tuple[str, str]]:
+    """`headers` without those named (lower case) in `dropped`, the ETag made weak if `weak`:
+    a gzipped answer's bytes are not the identity answer's the tag was made for."""
+    return [(name, f"W/{value}" if weak and name.lower() == "etag" else value)
+            for name, value in headers if name.lower() not in dropped]
 
 
 def not_modified(if_none_match: str, headers: list[tuple[str, str]]) -> bool:
