@@ -273,8 +273,8 @@ def link(endpoint: str | None, refresh: bool, check: bool, threshold: float | No
 @click.option("--cors-origin", multiple=True, envvar="KG_CORS_ORIGINS", default=["*"],
               show_default=True, help="Origin browsers may call from (repeat; '*' for any).")
 @click.option("--cors-max-age", default=7200, show_default=True, envvar="KG_CORS_MAX_AGE",
-              type=click.IntRange(0), metavar="SECONDS", help="Seconds a browser may reuse the answer to a CORS "
-              "preflight (Access-Control-Max-Age).")
+              type=click.IntRange(0), metavar="SECONDS", help="Seconds a browser may reuse "
+              "the answer to a CORS preflight (Access-Control-Max-Age).")
 @click.option("--max-request-size", default=64 * 1024 * 1024, show_default="64 MiB",
               envvar="KG_MAX_REQUEST_SIZE", type=click.IntRange(1), metavar="BYTES",
               help="Bytes of one request (a query, an update, a graph); larger ones get 413.")
