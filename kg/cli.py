@@ -272,6 +272,12 @@ def link(endpoint: str | None, refresh: bool, check: bool, threshold: float | No
               help="Endpoint SERVICE may call (repeat for several).")
 @click.option("--cors-origin", multiple=True, envvar="KG_CORS_ORIGINS", default=["*"],
               show_default=True, help="Origin browsers may call from (repeat; '*' for any).")
+@click.option("--cors-max-age", default=7200, show_default=True, envvar="KG_CORS_MAX_AGE",
+              type=click.IntRange(0), metavar="SECONDS", help="Seconds a browser may reuse "
+              "the answer to a CORS preflight (Access-Control-Max-Age).")
+@click.option("--max-request-size", default=64 * 1024 * 1024, show_default="64 MiB",
+              envvar="KG_MAX_REQUEST_SIZE", type=click.IntRange(1), metavar="BYTES",
+              help="Bytes of one request (a query, an update, a graph); larger ones get 413.")
 @click.option("--rate", default=120.0, show_default=True, envvar="KG_RATE", type=float,
               help="Query seconds each client may use per minute.")
 @click.option("--follow", default=5.0, show_default=True, envvar="KG_FOLLOW", type=float,
@@ -280,8 +286,8 @@ def link(endpoint: str | None, refresh: bool, check: bool, threshold: float | No
 @reports_errors
 def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_rows: int,
           store_path: str, data: Path | None, writers_file: Path | None,
-          allow_service: tuple[str, ...], cors_origin: tuple[str, ...], rate: float,
-          follow: float) -> None:
+          allow_service: tuple[str, ...], cors_origin: tuple[str, ...], cors_max_age: int,
+          max_request_size: int, rate: float, follow: float) -> None:
     """Serve the built graph over the SPARQL 1.1 Protocol and Graph Store Protocol."""
     import logging
 
@@ -297,7 +303,8 @@ def serve(host: str, port: int, threads: int, workers: int, timeout: float, max_
     app = create_app({"STORE_PATH": store_path, "BUILD": paths.current_build(), "DATA": data,
                       "QUERY_WORKERS": workers, "TIMEOUT": timeout, "MAX_ROWS": max_rows,
                       "WRITERS": writers, "SERVICE_ALLOWLIST": list(allow_service),
-                      "CORS_ORIGINS": list(cors_origin), "RATE_SECONDS": rate,
+                      "CORS_ORIGINS": list(cors_origin), "CORS_MAX_AGE": cors_max_age,
+                      "MAX_CONTENT_LENGTH": max_request_size, "RATE_SECONDS": rate,
                       "RELOAD_SECONDS": follow})
     mode = f"{len(writers)} writer(s)" if writers else "read-only"
     stderr.print(f"serving http://{host}:{port}/sparql ({mode})")

@@ -21,6 +21,7 @@ from kg.store.oxigraph import OxigraphStore
 from server.guard import RateLimiter, is_private
 from server.hits import AnswerHits
 from server.ops import Metrics, install
+from server.sent import Sent
 from server.sparql import AnswerCache
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
@@ -33,6 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "WRITERS": {},  # writer name: token hash (server/writers.py); none means read-only
     "SERVICE_ALLOWLIST": [WIKIDATA_SPARQL],
     "CORS_ORIGINS": ["*"],
+    "CORS_MAX_AGE": 7200,  # seconds a browser may reuse a preflight's answer (Chromium's cap)
     "RATE_SECONDS": 120.0,  # query seconds each client may use per minute
     "CACHE_ENTRIES": 2048,
     "RELOAD_SECONDS": 5.0,  # how often to look for a new build (0: never)
@@ -77,7 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (sparql, gsp, describe, ops, pages, resource, ui):
         app.register_blueprint(blueprint)
     install(app)
-    app.wsgi_app = AnswerHits(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = Sent(app, AnswerHits(app, app.wsgi_app))  # type: ignore[method-assign]
     if app.config["RELOAD_SECONDS"] and store.transactional:
         threading.Thread(target=_follow_builds, args=(store, data, app.config["RELOAD_SECONDS"]),
                          daemon=True, name="follow-builds").start()

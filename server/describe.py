@@ -30,6 +30,13 @@ RESULT_FORMAT_IRIS = {"application/sparql-results+json": "SPARQL_Results_JSON",
 RDF_MEDIA = {"text/turtle": "turtle", "application/ld+json": "json-ld",
              "application/rdf+xml": "xml", "application/n-triples": "nt"}
 
+# The dataset's triples are its default graph's, the union of the graphs: each triple once,
+# however many graphs hold it (what `SELECT (COUNT(*) ...) { ?s ?p ?o }` finds on a union that is
+# a set), keyed by the store's `union_is_a_set`.
+TRIPLES = {True: "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }",
+           False: "SELECT (COUNT(*) AS ?triples) WHERE { SELECT DISTINCT ?s ?p ?o "
+                  "{ GRAPH ?g { ?s ?p ?o } } }"}
+
 blueprint = Blueprint("describe", __name__)
 
 
@@ -78,9 +85,10 @@ def void_graph(store: ReadableStore, version: str, endpoint: str, here: str) -> 
     graph.add((dataset, DCTERMS.description, Literal(
         "States, alliances, military forces and agreements in the South Caucasus, extracted "
         "from news articles with the source words of every fact.", lang="en")))
-    totals = select(store, """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?g) AS ?graphs)
+    totals = select(store, """SELECT (COUNT(DISTINCT ?g) AS ?graphs)
         (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
         WHERE { GRAPH ?g { ?s ?p ?o } }""")[0]
+    totals.update(select(store, TRIPLES[store.union_is_a_set])[0])
     for name, term in (("triples", VOID.triples), ("subjects", VOID.distinctSubjects),
                        ("properties", VOID.properties)):
         graph.add((dataset, term, Literal(int(totals[name]["value"]), datatype=XSD.integer)))

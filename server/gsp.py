@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from kg.store.base import Draft, QueryOptions
 from kg.store.results import GRAPH_FORMATS
 from server.changes import Change
-from server.protocol import ProtocolError, choose_formats
+from server.protocol import ProtocolError, choose_formats, format_asked
 from server.sparql import apply_change, refuse_writes_on_a_front
 from server.writers import writer_for
 
@@ -110,7 +110,7 @@ def read_graph(graph: str | None) -> Response:
     if not exists(graph):
         return Response(f"no graph <{graph}>\n", 404, mimetype="text/plain")
     pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    formats = choose_formats(request.accept_mimetypes, request.args.get("format"))
+    formats = choose_formats(request.accept_mimetypes, format_asked(request.args))
     answer = current_app.extensions["kg_store"].query(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}", current_app.config["TIMEOUT"],
         QueryOptions(graph_media=formats.graph, union_default_graph=False))

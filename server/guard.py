@@ -3,16 +3,18 @@
 pyoxigraph runs SERVICE calls itself (and LOAD fetches URLs), so a query is read before it runs:
 a light SPARQL lexer (strings, IRIs, comments and prefixed names are skipped whole, so a
 keyword inside them does not count) finds each SERVICE and LOAD. SERVICE may call only
-allowlisted endpoints, never a variable and never a loopback or private address; LOAD is
-refused. The same lexer places the protocol's `using-graph-uri` into an update (pyoxigraph has
-no parameter for it) and finds the graphs an update writes. `RateLimiter` is the Wikidata
-Query Service's rule: each client has a budget of query seconds per minute.
+allowlisted endpoints, never a variable and never a loopback or private address, by its IRI
+or by what its host resolves to; LOAD is refused. The same lexer places the protocol's
+`using-graph-uri` into an update (pyoxigraph has no parameter for it) and finds the graphs an
+update writes. `RateLimiter` is the Wikidata Query Service's rule: each client has a budget of
+query seconds per minute.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -73,7 +75,7 @@ def check_query(text: str, allowlist: Iterable[str]) -> None:
         if iri.rstrip("/") not in allowed:
             raise Refused(f"SERVICE <{iri}> is not allowed; allowed endpoints: "
                           f"{', '.join(sorted(allowed)) or 'none'}")
-        if is_private(iri):
+        if is_private(iri) or resolves_privately(iri):
             raise Refused(f"SERVICE <{iri}> points at a loopback or private address")
 
 
@@ -87,6 +89,20 @@ def is_private(url: str) -> bool:
     except ValueError:
         return False
     return not address.is_global
+
+
+def resolves_privately(url: str) -> bool:
+    """Whether any address a URL's host resolves to (by the system's resolver, as the SERVICE
+    call would) is loopback, private or link-local: a name (`vm` in /etc/hosts) or a short
+    numeric form (`127.1`) that is_private cannot see. A host that does not resolve is not
+    private: nothing can be reached there. The call resolves the name again; a DNS answer
+    that changes in between (rebinding) is outside this check."""
+    try:
+        found = socket.getaddrinfo(urlsplit(url).hostname or "", None)
+    except (OSError, UnicodeError):
+        return False
+    return any(not ipaddress.ip_address(str(address[4][0]).split("%")[0]).is_global
+               for address in found)
 
 
 def writes_to(text: str) -> tuple[set[str], bool]:

@@ -2,6 +2,8 @@
 
 Metrics live in a registry of the app's own (several apps in one process stay apart); the
 access log is JSON on the `caucasus_kg.access` logger with the query time of each request.
+Both are written by server/sent.py as the answer leaves (its final status and size, a 304
+or a HEAD's too), from what the part of the app that answered noted (`Answered`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import (
@@ -22,6 +25,19 @@ from prometheus_client import (
 
 blueprint = Blueprint("ops", __name__)
 access_log = logging.getLogger("caucasus_kg.access")
+ANSWERED = "kg.answered"  # the WSGI environ key under which a request's `Answered` is noted
+
+
+class Answered(NamedTuple):
+    """What the part of the app that answered a request knows of it, for metrics and logs:
+    the view (Flask's endpoint name), the seconds its query ran (if one ran), a cache hit."""
+
+    endpoint: str
+    query_seconds: float | None
+    cached: bool
+
+
+NOT_NOTED = Answered("none", None, False)  # a request answered before any view was found
 
 
 @dataclass
@@ -71,26 +87,22 @@ def metrics() -> Response:
 
 
 def install(app: Flask) -> None:
-    """Time every request, log it, count it, and add CORS headers for allowed origins."""
-
-    @app.before_request
-    def start_clock() -> None:
-        g.started = time.monotonic()
+    """Note what each request's view did (for server/sent.py to count and log), and add
+    CORS headers for allowed origins (with how long a browser may keep a preflight's)."""
 
     @app.after_request
     def finish(response: Response) -> Response:
-        endpoint = request.endpoint or "none"
-        query_seconds = g.get("query_seconds")
-        cached = bool(g.get("cached"))
-        app.extensions["kg_metrics"].count(endpoint, response.status_code, query_seconds, cached)
-        for name, value in cors_headers(app.config["CORS_ORIGINS"], request.headers.get("Origin")):
+        request.environ[ANSWERED] = Answered(request.endpoint or "none", g.get("query_seconds"),
+                                             bool(g.get("cached")))
+        origin = request.headers.get("Origin")
+        for name, value in cors_headers(app.config["CORS_ORIGINS"], origin):
             if name == "Vary":
                 response.vary.add(value)  # beside the view's own Vary (Accept), if any
             else:
                 response.headers[name] = value
-        log_request(request.method, request.path, request.remote_addr, endpoint,
-                    response.status_code, response.calculate_content_length(),
-                    g.get("started", time.monotonic()), query_seconds, cached)
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers \
+                and "Access-Control-Allow-Origin" in response.headers:
+            response.headers["Access-Control-Max-Age"] = str(app.config["CORS_MAX_AGE"])
         return response
 
 
@@ -118,11 +130,13 @@ def log_request(method: str, path: str, client: str | None, endpoint: str, statu
                 size: int | None, started: float, query_seconds: float | None, cached: bool
                 ) -> None:
     """Write a request's access-log line (JSON); `started` is its time.monotonic() on arrival,
-    `size` the answer's bytes. The line is built only when it will be written."""
+    `size` the answer's bytes. The line is built only when it will be written, and handed to
+    the handlers as a record made here: logging's own info() would look up the calling
+    source line on every request (findCaller), which the line does not show."""
     if not access_log.isEnabledFor(logging.INFO):
         return
-    access_log.info(json.dumps({
+    access_log.handle(access_log.makeRecord(access_log.name, logging.INFO, __file__, 0, json.dumps({
         "method": method, "path": path, "status": status, "client": client, "endpoint": endpoint,
         "seconds": round(time.monotonic() - started, 6),
         "query_seconds": None if query_seconds is None else round(query_seconds, 6),
-        "cached": cached, "bytes": size}))
+        "cached": cached, "bytes": size}), None, None))

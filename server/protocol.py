@@ -16,8 +16,13 @@ from kg.store.results import GRAPH_FORMATS, RESULTS_FORMATS
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
+READ_METHODS = ("GET", "HEAD")  # a HEAD is answered as its GET, without the body
 
-# `format=` values (as Fuseki and the Wikidata Query Service accept), for links and browsers.
+# The parameters naming an answer's format, in Fuseki's order: `output` first (its own name),
+# then `format` (ours, the Wikidata Query Service's and Fuseki's alternative), then `results`
+# (Fuseki's old name). Each wins over Accept.
+FORMAT_PARAMETERS = ("output", "format", "results")
+# Their values (as Fuseki and the Wikidata Query Service accept), for links and browsers.
 FORMAT_NAMES: dict[str, str] = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
     "csv": "text/csv", "tsv": "text/tab-separated-values",
@@ -36,12 +41,15 @@ COUNTERPARTS = {"application/sparql-results+json": "application/ld+json",
 
 
 class ProtocolError(Exception):
-    """A request the protocol does not allow; `status` is the HTTP answer (4xx)."""
+    """A request the protocol does not allow; `status` is the HTTP answer (4xx), `headers`
+    any the answer carries beside (Retry-After, say)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None
+                 ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = dict(headers or {})
 
 
 @dataclass(frozen=True)
@@ -58,13 +66,14 @@ def read_operation(kind: str, method: str, mimetype: str, charset: str | None,
                    body: bytes) -> Operation:
     """The query or update (`kind`) of a request, by the protocol's ways of sending one.
 
-    Queries: GET with `query=`, POST form-encoded, POST `application/sparql-query` (§2.1).
-    Updates: POST form-encoded with `update=`, POST `application/sparql-update` (§2.2).
-    `args` and `form` map a parameter to all its values.
+    Queries: GET with `query=`, POST form-encoded, POST `application/sparql-query` (§2.1);
+    HEAD is read as GET, whose headers it gets (RFC 9110 §9.3.2). Updates: POST form-encoded
+    with `update=`, POST `application/sparql-update` (§2.2). `args` and `form` map a parameter
+    to all its values.
     """
     dataset = ("default-graph-uri", "named-graph-uri") if kind == "query" else (
         "using-graph-uri", "using-named-graph-uri")
-    if method == "GET":
+    if method in READ_METHODS:
         if kind == "update":
             raise ProtocolError(405, "an update must be sent with POST (SPARQL 1.1 Protocol "
                                      "§2.2), never with GET")
@@ -97,6 +106,13 @@ def _one(kind: str, values: Mapping[str, Sequence[str]]) -> str:
 def _operation(kind: str, text: str, params: Mapping[str, Sequence[str]],
                names: tuple[str, str]) -> Operation:
     return Operation(text, tuple(params.get(names[0]) or ()), tuple(params.get(names[1]) or ()))
+
+
+def format_asked(*sources: Mapping[str, str]) -> str | None:
+    """The format a request names by a parameter of FORMAT_PARAMETERS, looked for in each
+    source in turn (the query string, then a form), or None."""
+    return next((source[name] for source in sources for name in FORMAT_PARAMETERS
+                 if source.get(name)), None)
 
 
 @dataclass(frozen=True)

@@ -38,14 +38,15 @@ from server.linkeddata import (
     summarize,
     usual_source,
 )
-from server.sparql import cached_answer
+from server.protocol import format_asked
+from server.sparql import cached_answer, etag, kept_answer
 
 blueprint = Blueprint("resource", __name__)
 
 
 @blueprint.route("/resource/<path:path>")
 def resource(path: str) -> Response:
-    format_name = request.args.get("format")
+    format_name = format_asked(request.args)
     media = choose_media(request.accept_mimetypes, format_name)
     iri = resource_iri(path)
     if iri is None:
@@ -60,11 +61,13 @@ def resource(path: str) -> Response:
         return response
     if media == HTML:
         return _page(path, iri)
-    answer = cached_answer(description_query(iri), _options(graph_media=media))
+    kept = kept_answer(description_query(iri), _options(graph_media=media))
+    answer = kept.answer
     if not answer.rows:
         return _not_found(path, media)
     response = Response(answer.body, 200, content_type=f"{media}; charset=utf-8")
     response.headers["X-KG-Store-Version"] = answer.version
+    response.headers["ETag"] = kept.etag
     if answer.truncated:
         response.headers["X-KG-Truncated"] = f"cut at {current_app.config['MAX_ROWS']} triples"
     response.headers["Link"] = _alternates(path, media)
@@ -87,6 +90,7 @@ def _page(path: str, iri: str) -> Response:
                                     if media != HTML])
     response = Response(html, 200, mimetype=HTML)
     response.headers["Link"] = _alternates(path, HTML)
+    response.headers["ETag"] = etag(html)  # the page itself: its template may change too
     return response
 
 

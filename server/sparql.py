@@ -6,13 +6,17 @@ killable worker, and the answer (bytes in the negotiated format) is cached per s
 
 from __future__ import annotations
 
+import hashlib
+import math
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from kg.store.base import Answer, QueryOptions, QueryTimeout
 from kg.store.workers import PoolBusy
@@ -22,10 +26,12 @@ from server.describe import service_description
 from server.guard import Refused, add_using, check_query, writes_to
 from server.protocol import (
     FORM,
+    READ_METHODS,
     UPDATE_BODY,
     Operation,
     ProtocolError,
     choose_formats,
+    format_asked,
     read_operation,
 )
 from server.writers import writer_for
@@ -35,22 +41,38 @@ blueprint = Blueprint("sparql", __name__)
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]  # the last three only to answer 405
 
 
+@dataclass(frozen=True)
+class Kept:
+    """An answer as the cache keeps it, with its entity tag (`etag`)."""
+
+    answer: Answer
+    etag: str
+
+
+def etag(*parts: object) -> str:
+    """A strong entity tag (RFC 9110 §8.8.3) for a representation that `parts` determine: an
+    answer's query, options (formats, graphs, row cap, base IRI) and store version, so an
+    update or a rebuild (a new version) changes it. server/sent.py answers a matching
+    If-None-Match with 304."""
+    return f'"{hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()}"'
+
+
 class AnswerCache:
     """Answers keyed on query text, options and store version: an update empties it."""
 
     def __init__(self, entries: int) -> None:
         self.entries = entries
-        self._answers: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+        self._answers: OrderedDict[tuple[Any, ...], Kept] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: tuple[Any, ...]) -> Answer | None:
+    def get(self, key: tuple[Any, ...]) -> Kept | None:
         with self._lock:
             answer = self._answers.get(key)
             if answer is not None:
                 self._answers.move_to_end(key)
             return answer
 
-    def put(self, key: tuple[Any, ...], answer: Answer) -> None:
+    def put(self, key: tuple[Any, ...], answer: Kept) -> None:
         with self._lock:
             self._answers[key] = answer
             while len(self._answers) > self.entries:
@@ -69,7 +91,7 @@ def read(kind: str) -> Operation:
 
 
 def is_update() -> bool:
-    if request.method == "GET":
+    if request.method in READ_METHODS:
         return "update" in request.args and "query" not in request.args
     return request.mimetype == UPDATE_BODY or (request.mimetype == FORM
                                                 and "update" in request.form)
@@ -84,11 +106,11 @@ def sparql() -> Response:
                            else b"", max_rows)  # read before the form, which consumes the body
     if is_update():
         return update()
-    if request.method == "GET" and "query" not in request.args:
+    if request.method in READ_METHODS and "query" not in request.args:
         return service_description()
-    answer = negotiated_answer()
-    current_app.extensions["kg_cache"].put((*sent, answer.version), answer)
-    return Response(answer.body, 200, headers=answer_headers(answer, max_rows))
+    kept = negotiated_answer()
+    current_app.extensions["kg_cache"].put((*sent, kept.answer.version), kept)
+    return Response(kept.answer.body, 200, headers=answer_headers(kept, max_rows))
 
 
 def request_as_sent(environ: dict[str, Any], body: bytes, max_rows: int) -> tuple[Any, ...]:
@@ -103,38 +125,45 @@ def request_as_sent(environ: dict[str, Any], body: bytes, max_rows: int) -> tupl
             environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), max_rows)
 
 
-def answer_headers(answer: Answer, max_rows: int) -> list[tuple[str, str]]:
-    """The headers of a query's answer (CORS's aside, server/ops.py)."""
+def answer_headers(kept: Kept, max_rows: int) -> list[tuple[str, str]]:
+    """The headers of a query's answer (CORS's aside, server/ops.py). It varies by Accept, so
+    an HTTP cache in front keeps one answer per Accept header."""
+    answer = kept.answer
     headers = [("Content-Type", _content_type(answer.media_type)),
-               ("Content-Length", str(len(answer.body))), ("X-KG-Rows", str(answer.rows)),
-               ("X-KG-Store-Version", answer.version)]
+               ("Content-Length", str(len(answer.body))), ("Vary", "Accept"), ("ETag", kept.etag),
+               ("X-KG-Rows", str(answer.rows)), ("X-KG-Store-Version", answer.version)]
     if answer.truncated:
         headers.append(("X-KG-Truncated", f"cut at {max_rows} rows"))
     return headers
 
 
-def negotiated_answer() -> Answer:
+def negotiated_answer() -> Kept:
     """Read, screen and negotiate the request's query, then answer it (from the cache too)."""
     operation = read("query")
     config = current_app.config
     check_query(operation.text, config["SERVICE_ALLOWLIST"])
-    chosen = request.args.get("format") or request.form.get("format")
-    formats = choose_formats(request.accept_mimetypes, chosen)
+    formats = choose_formats(request.accept_mimetypes, format_asked(request.args, request.form))
     options = QueryOptions(formats.results, formats.graph, operation.default_graphs,
                            operation.named_graphs, config["MAX_ROWS"], request.base_url)
-    return cached_answer(operation.text, options)
+    return kept_answer(operation.text, options)
 
 
-def cached_answer(text: str, options: QueryOptions) -> Answer:
+def kept_answer(text: str, options: QueryOptions) -> Kept:
     """The answer kept for this query, options and store version, else a new one (then kept)."""
     cache: AnswerCache = current_app.extensions["kg_cache"]
     key = (text, options, current_app.extensions["kg_store"].version)
-    answer = cache.get(key)
-    g.cached = answer is not None
-    if answer is None:
+    kept = cache.get(key)
+    g.cached = kept is not None
+    if kept is None:
         answer = run_query(text, options)
-        cache.put(key, answer)
-    return answer
+        kept = Kept(answer, etag(text, options, answer.version))
+        cache.put(key, kept)
+    return kept
+
+
+def cached_answer(text: str, options: QueryOptions) -> Answer:
+    """The answer to a query (from the cache when kept), without its entity tag."""
+    return kept_answer(text, options).answer
 
 
 def run_query(text: str, options: QueryOptions) -> Answer:
@@ -143,7 +172,8 @@ def run_query(text: str, options: QueryOptions) -> Answer:
     client = request.remote_addr or "unknown"
     wait = limiter.wait_needed(client)
     if wait > 0:
-        raise ProtocolError(429, f"query time budget used up; retry in {wait:.0f} s")
+        raise ProtocolError(429, f"query time budget used up; retry in {math.ceil(wait)} s",
+                            {"Retry-After": str(math.ceil(wait))})
     started = time.monotonic()
     try:
         return current_app.extensions["kg_store"].query(text, current_app.config["TIMEOUT"],
@@ -204,7 +234,15 @@ def _content_type(media_type: str) -> str:
 
 @blueprint.app_errorhandler(ProtocolError)
 def protocol_error(error: ProtocolError) -> Response:
-    return Response(error.message + "\n", error.status, mimetype="text/plain")
+    return Response(error.message + "\n", error.status, error.headers, mimetype="text/plain")
+
+
+@blueprint.app_errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> Response:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    return Response(f"the request is larger than the {limit} bytes this endpoint takes; send "
+                    "less (a graph in parts, a query with fewer VALUES)\n", 413,
+                    mimetype="text/plain")
 
 
 @blueprint.app_errorhandler(SyntaxError)
@@ -221,6 +259,14 @@ def refused(error: Refused) -> Response:
 def timed_out(error: QueryTimeout) -> Response:
     current_app.extensions["kg_metrics"].timeouts.inc()
     return Response(f"{error}; simplify the query or add a LIMIT\n", 503, mimetype="text/plain")
+
+
+@blueprint.errorhandler(OSError)
+def unreachable(error: OSError) -> Response:
+    """pyoxigraph's SERVICE call failing (refused, reset, unresolved) reaches the view as an
+    OSError: the endpoint called is at fault, not this one."""
+    return Response(f"the query could not be answered: {error} (a SERVICE endpoint failing, "
+                    "most often; SERVICE SILENT goes on without it)\n", 502, mimetype="text/plain")
 
 
 @blueprint.app_errorhandler(PoolBusy)

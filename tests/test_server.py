@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import io
 import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 import requests
@@ -18,7 +20,7 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from kg import paths
 from kg.corpus import read_corpus
-from tests.conftest import WRITER_TOKEN, run_kg, serving
+from tests.conftest import WRITER_TOKEN, oxigraph_serving, run_kg, serving
 
 PREFIXES = """PREFIX ckg: <https://w3id.org/caucasus-kg/ontology#>
 PREFIX ckr: <https://w3id.org/caucasus-kg/resource/>
@@ -156,6 +158,26 @@ def test_sparql_format_parameter_beats_accept(server):
     assert response.text.splitlines()[0] == "?s" and len(response.text.splitlines()) == 4
 
 
+@pytest.mark.parametrize(("params", "media"), [
+    ({"output": "csv"}, "text/csv"),  # Fuseki's name
+    ({"results": "tsv"}, "text/tab-separated-values"),  # Fuseki's old name
+    ({"output": "xml", "format": "csv"}, "application/sparql-results+xml"),  # output first
+    ({"format": "csv", "results": "tsv"}, "text/csv")])
+def test_sparql_output_and_results_parameters_name_the_format_as_in_fuseki(server, params,
+                                                                           media):
+    for method in ("GET", "POST"):
+        sent = {"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", **params}
+        response = requests.request(method, f"{server}/sparql", timeout=30,
+                                    params=sent if method == "GET" else None,
+                                    data=sent if method == "POST" else None,
+                                    headers={"Accept": "application/sparql-results+json"})
+        assert response.status_code == 200
+        assert response.headers["Content-Type"].split(";")[0] == media
+    graph = requests.get(f"{server}/sparql", params={
+        "query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3", "output": "ntriples"}, timeout=30)
+    assert graph.headers["Content-Type"].startswith("application/n-triples")
+
+
 def test_sparql_dataset_parameters_narrow_the_default_graph(server):
     graphs = requests.get(f"{server}/sparql", params={
         "query": PREFIXES + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ckg:Document } }"},
@@ -173,6 +195,56 @@ def test_sparql_dataset_parameters_narrow_the_default_graph(server):
     assert [row["g"]["value"] for row in named] == [first]
 
 
+def merged_counts(server: str) -> tuple[int, int, int]:
+    """Over HTTP: two graphs sharing triples, and the triples of their default graph when both
+    are named with default-graph-uri (by GET and by POST), beside the distinct triples the two
+    hold and the sum of their sizes."""
+    shared = requests.get(f"{server}/sparql", params={"query": """SELECT ?one ?two WHERE {
+        GRAPH ?one { ?s ?p ?o } GRAPH ?two { ?s ?p ?o } FILTER (STR(?one) < STR(?two)) }
+        ORDER BY ?one ?two LIMIT 1"""}, timeout=30).json()["results"]["bindings"][0]
+    graphs = [shared["one"]["value"], shared["two"]["value"]]
+    values = " ".join(f"<{graph}>" for graph in graphs)
+    distinct = count(server, f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o
+        {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} }}""")
+    summed = count(server, f"""SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }}
+        GRAPH ?g {{ ?s ?p ?o }} }}""")
+    params = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "default-graph-uri": graphs}
+    answers = [requests.get(f"{server}/sparql", params=params, timeout=30),
+               requests.post(f"{server}/sparql", data=params, timeout=30)]
+    merged = {int(answer.json()["results"]["bindings"][0]["n"]["value"]) for answer in answers}
+    assert len(merged) == 1, merged
+    return merged.pop(), distinct, summed
+
+
+def test_sparql_several_default_graphs_merge_as_a_set(server):
+    """Issue 5: a triple in two of the graphs named by default-graph-uri is in their merge once."""
+    merged, distinct, summed = merged_counts(server)
+    assert merged == distinct < summed
+
+
+def test_sparql_default_graph_named_twice_is_there_once(server):
+    graph = requests.get(f"{server}/sparql", params={
+        "query": "SELECT ?g WHERE { GRAPH ?g {} } ORDER BY ?g LIMIT 1"},
+        timeout=30).json()["results"]["bindings"][0]["g"]["value"]
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    answers = [requests.get(f"{server}/sparql", timeout=30, params={
+        "query": query, "default-graph-uri": [graph] * times}) for times in (1, 2)]
+    counts = [int(answer.json()["results"]["bindings"][0]["n"]["value"]) for answer in answers]
+    assert counts[0] == counts[1] > 0
+
+
+def test_sparql_front_merges_default_graphs_of_its_remote_store_as_a_set(built, build_dir,
+                                                                        tmp_path):
+    """The same over `kg serve --store URL`, in front of an Oxigraph server (whose own merge is a
+    bag)."""
+    dataset = built.release / "dataset.nq"
+    with oxigraph_serving(tmp_path / "oxigraph", dataset, options=("--union-default-graph",)
+                          ) as remote, serving(build_dir, f"{remote}/query", "--follow", "0"
+                                               ) as front:
+        merged, distinct, summed = merged_counts(front)
+    assert merged == distinct < summed
+
+
 def test_sparql_direct_post_and_protocol_errors(server):
     direct = requests.post(f"{server}/sparql", data="ASK {}",
                            headers={"Content-Type": "application/sparql-query"}, timeout=30)
@@ -185,6 +257,139 @@ def test_sparql_direct_post_and_protocol_errors(server):
     utf16 = requests.post(f"{server}/sparql", data="ASK {}".encode("utf-16"), headers={
         "Content-Type": "application/sparql-query; charset=UTF-16"}, timeout=30)
     assert utf16.status_code == 415
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_sparql_head_has_the_headers_of_get_and_no_body(server, encoding):
+    # A query's small answer, one large enough to be gzipped, the service description: each
+    # asked first with HEAD (answered by Flask), then with GET, then HEAD again (a cache hit).
+    for params, accept, large in (
+            ({"query": f"SELECT ?s WHERE {{ ?s a ?type }} LIMIT 3 # {encoding}"}, "text/csv",
+             False),
+            ({"query": f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT 100 # {encoding}"}, "text/csv",
+             True),
+            ({}, "text/turtle", None)):
+        headers = {"Accept": accept, "Accept-Encoding": encoding}
+        heads = [requests.head(f"{server}/sparql", params=params, headers=headers, timeout=30)]
+        got = requests.get(f"{server}/sparql", params=params, headers=headers, stream=True,
+                           timeout=30)
+        sent = got.raw.read()  # as it came over the wire (compressed or not)
+        heads.append(requests.head(f"{server}/sparql", params=params, headers=headers,
+                                   timeout=30))
+        for head in heads:
+            assert head.status_code == got.status_code == 200 and head.content == b""
+            assert {k: v for k, v in head.headers.items() if k != "Date"} == {
+                k: v for k, v in got.headers.items() if k != "Date"}
+            assert head.headers["Content-Length"] == str(len(sent))
+        if large is not None:
+            assert (got.headers.get("Content-Encoding") == "gzip") == (
+                large and encoding == "gzip")
+
+
+def test_sparql_answers_carry_an_etag_and_a_conditional_get_is_a_304(writable_server):
+    url = f"{writable_server}/sparql"
+    query = {"query": "SELECT (COUNT(*) AS ?n) { ?s <http://example.org/tagged> ?o }"}
+    first = requests.get(url, params=query, timeout=30)
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and tag.startswith('"') and tag.endswith('"')
+    # Answered ahead of Flask (the same request again), by Flask (Accept written another way,
+    # the answer kept for the query and options), and as a HEAD: the same 304 each time.
+    answers = [requests.request(method, url, params=query, timeout=30,
+                                headers={"If-None-Match": match, **accept})
+               for method, match, accept in (
+                   ("GET", tag, {}), ("GET", f'"other", W/{tag}', {"Accept": "*/*;q=1"}),
+                   ("HEAD", tag, {}), ("GET", "*", {}))]
+    for answer in answers:
+        assert answer.status_code == 304 and answer.content == b""
+        assert answer.headers["ETag"] == tag and "Content-Type" not in answer.headers
+    assert {k: v for k, v in answers[0].headers.items() if k != "Date"} == {
+        k: v for k, v in answers[1].headers.items() if k != "Date"}
+    assert _metric(writable_server,
+                   'kg_http_requests_total{endpoint="sparql.sparql",status="304"}') == 4
+    stale = requests.get(url, params=query, headers={"If-None-Match": '"other"'}, timeout=30)
+    assert stale.status_code == 200 and stale.content == first.content
+    as_csv = requests.get(url, params={**query, "format": "csv"}, timeout=30)
+    assert as_csv.headers["ETag"] != tag  # another representation of the answer
+    requests.post(f"{writable_server}/update", headers={**UPDATE, **AUTH}, timeout=30,
+                  data="INSERT DATA { GRAPH <http://example.org/etag> "
+                       "{ <http://example.org/a> <http://example.org/tagged> 1 } }"
+                  ).raise_for_status()
+    after = requests.get(url, params=query, headers={"If-None-Match": tag}, timeout=30)
+    assert after.status_code == 200 and after.headers["ETag"] != tag
+    assert after.json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_a_gzipped_answer_has_a_weak_etag_that_its_client_revalidates(server):
+    params = {"query": "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 200"}
+    plain = requests.get(f"{server}/sparql", params=params, timeout=30,
+                         headers={"Accept-Encoding": "identity"})
+    zipped = requests.get(f"{server}/sparql", params=params, timeout=30,
+                          headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.headers["ETag"] == f"W/{plain.headers['ETag']}"  # other bytes: a weak tag
+    for tag, encoding in ((zipped.headers["ETag"], "gzip"), (plain.headers["ETag"], "gzip"),
+                          (zipped.headers["ETag"], "identity")):
+        again = requests.get(f"{server}/sparql", params=params, timeout=30,
+                             headers={"Accept-Encoding": encoding, "If-None-Match": tag})
+        assert again.status_code == 304 and "Content-Encoding" not in again.headers
+        assert "Accept-Encoding" in again.headers["Vary"]
+
+
+def test_resource_pages_carry_an_etag_that_a_conditional_get_checks(server):
+    for params in ({"format": "turtle"}, {"format": "html"}):
+        page = requests.get(f"{server}/resource/armenia", params=params, timeout=30)
+        assert page.status_code == 200 and page.headers["ETag"]
+        again = requests.get(f"{server}/resource/armenia", params=params, timeout=30,
+                             headers={"If-None-Match": page.headers["ETag"]})
+        assert again.status_code == 304 and again.content == b""
+    other = requests.get(f"{server}/resource/azerbaijan", params={"format": "turtle"},
+                         headers={"If-None-Match": page.headers["ETag"]}, timeout=30)
+    assert other.status_code == 200
+
+
+def test_request_size_limit_and_preflight_age_are_set_by_kg_serve(built, build_dir, tmp_path):
+    with serving(build_dir, tmp_path / "store", "--max-request-size", "2000",
+                 "--cors-max-age", "60") as url:
+        for size, status in ((2000, 200), (2001, 413)):
+            query = b"ASK {}" + b" " * (size - 6)
+            response = requests.post(f"{url}/sparql", data=query, timeout=30,
+                                     headers={"Content-Type": "application/sparql-query"})
+            assert response.status_code == status
+        assert "2000 bytes" in response.text
+        preflight = requests.options(f"{url}/sparql", timeout=30, headers={
+            "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type"})
+        assert preflight.headers["Access-Control-Max-Age"] == "60"
+        assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_sparql_request_over_the_size_limit_is_a_413_that_says_so(server):
+    body = b" " * (64 * 1024 * 1024 + 1)  # the default MAX_CONTENT_LENGTH, and a byte
+    response = requests.post(f"{server}/sparql", data=body, timeout=60,
+                             headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 413 and response.headers["Content-Type"].startswith(
+        "text/plain")
+    assert f"{64 * 1024 * 1024} bytes" in response.text
+
+
+def test_answers_are_gzipped_for_clients_that_take_it(server):
+    params = {"query": "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 300"}
+    plain = requests.get(f"{server}/sparql", params=params, timeout=30,
+                         headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and len(plain.content) > 10_000
+    for _ in range(2):  # answered by Flask, then as a cache hit ahead of it
+        zipped = requests.get(f"{server}/sparql", params=params, stream=True, timeout=30,
+                              headers={"Accept-Encoding": "gzip"})
+        sent = zipped.raw.read()  # as it came over the wire
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        assert int(zipped.headers["Content-Length"]) == len(sent) < len(plain.content) / 4
+        assert gzip.decompress(sent) == plain.content
+    assert "Accept-Encoding" in plain.headers["Vary"] and "Accept" in plain.headers["Vary"]
+    small = requests.get(f"{server}/sparql", params={"query": "ASK {}"}, timeout=30,
+                         headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in small.headers  # too small to be worth it
+    page = requests.get(f"{server}/", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    assert page.headers["Content-Encoding"] == "gzip" and "query service" in page.text
 
 
 def test_sparql_syntax_error_is_a_400_with_the_position(server):
@@ -206,7 +411,9 @@ def test_void_counts_what_the_store_holds(server):
                           format="turtle")
     triples = [int(o) for s, o in graph.subject_objects(VOID.triples)
                if (s, None, VOID.Dataset) in graph]
-    assert triples == [count(server)]
+    held = count(server, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                         "{ GRAPH ?g { ?s ?p ?o } } }")
+    assert triples == [held] and held < count(server)  # triples in several graphs count once
     links = int(next(o for s, o in graph.subject_objects(VOID.triples)
                      if (s, None, VOID.Linkset) in graph))
     assert links == count(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s "
@@ -217,6 +424,10 @@ def test_cors_health_and_metrics(server):
     response = requests.get(f"{server}/sparql", params={"query": "ASK {}"},
                             headers={"Origin": "https://example.org"}, timeout=10)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Max-Age" not in response.headers  # for preflights only
+    preflight = requests.options(f"{server}/sparql", timeout=10, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    assert preflight.headers["Access-Control-Max-Age"] == "7200"  # the default
     assert requests.get(f"{server}/health", timeout=10).json()["status"] == "ok"
     metrics = requests.get(f"{server}/metrics", timeout=10).text
     assert 'kg_http_requests_total{endpoint="sparql.sparql",status="200"}' in metrics
@@ -275,6 +486,7 @@ def test_a_hit_is_logged_and_counted_and_spends_no_query_time(built, build_dir, 
         assert requests.get(f"{url}/sparql", params=query, timeout=30).status_code == 200
         over = requests.get(f"{url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
         assert over.status_code == 429  # the first query spent the whole budget
+        assert int(over.headers["Retry-After"]) >= 1
         again = requests.get(f"{url}/sparql", params=query, timeout=30)
         assert again.status_code == 200 and _metric(url, "kg_cache_hits_total") == 1
     lines = [json.loads(line.partition(": ")[2]) for line in
@@ -331,20 +543,21 @@ def test_a_hit_answered_ahead_of_flask_is_flasks_own_answer(built, build_dir, tm
         assert headers[0] == headers[1] == headers[2]
     seen = [{k: r.headers.get(k) for k in ("Access-Control-Allow-Origin", "Vary",
                                           "X-KG-Truncated")} for _, _, r in answers]
+    both = "Accept, Origin"
     assert seen == [
-        {"Access-Control-Allow-Origin": None, "Vary": None, "X-KG-Truncated": None},
-        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": "Origin", "X-KG-Truncated": None},
-        {"Access-Control-Allow-Origin": None, "Vary": None, "X-KG-Truncated": None},
-        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": "Origin",
-         "X-KG-Truncated": "cut at 50 rows"},
-        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": "Origin", "X-KG-Truncated": None},
-        {"Access-Control-Allow-Origin": None, "Vary": None, "X-KG-Truncated": None}]
+        {"Access-Control-Allow-Origin": None, "Vary": "Accept", "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": both, "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": None, "Vary": "Accept", "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": f"{both}, Accept-Encoding",
+         "X-KG-Truncated": "cut at 50 rows"},  # large enough to be gzipped (server/compress.py)
+        {"Access-Control-Allow-Origin": ALLOWED_ORIGIN, "Vary": both, "X-KG-Truncated": None},
+        {"Access-Control-Allow-Origin": None, "Vary": "Accept", "X-KG-Truncated": None}]
     lines = [json.loads(line.partition(": ")[2]) for line in
              store.with_suffix(".log").read_text().splitlines()
              if line.startswith("caucasus_kg.access: ")]
     assert [(line["method"], line["status"], line["cached"], line["endpoint"], line["bytes"])
             for line in lines if line["path"] == "/sparql"] == [
-        (method, 200, cached, "sparql.sparql", len(answer.content))
+        (method, 200, cached, "sparql.sparql", int(answer.headers["Content-Length"]))
         for (method, *_), three in zip(SENT, answers, strict=True)
         for cached, answer in zip((False, True, True), three, strict=True)]
 
@@ -360,29 +573,80 @@ def test_ontology_documentation_is_served(server):
     response = requests.get(f"{server}/ontology", timeout=10)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
     assert "PeacekeepingForce" in response.text
+    assert "Accept" in response.headers["Vary"]
 
 
-def test_service_to_an_address_not_allowed_is_refused_without_connecting(server):
+@pytest.mark.parametrize(("headers", "params", "rdflib_format"), [
+    ({"Accept": "text/turtle"}, {}, "turtle"),
+    ({"Accept": "application/ld+json, text/html;q=0.5"}, {}, "json-ld"),
+    ({}, {"format": "ntriples"}, "nt")])
+def test_ontology_is_served_as_rdf_to_programs_that_ask(server, headers, params, rdflib_format):
+    response = requests.get(f"{server}/ontology", headers=headers, params=params, timeout=30)
+    graph = Graph().parse(data=response.text, format=rdflib_format)
+    ckg = "https://w3id.org/caucasus-kg/ontology#"
+    served = {str(s) for s in graph.subjects() if str(s).startswith(ckg)}
+    held = requests.get(f"{server}/sparql", timeout=30, params={"query": PREFIXES + """
+        SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a owl:Class }
+        FILTER (STRSTARTS(STR(?s), STR(ckg:)) && STRENDS(STR(?g), "/graph/ontology")) }"""}
+        ).json()["results"]["bindings"]
+    assert {row["s"]["value"] for row in held} <= served and len(held) > 10
+
+
+@contextlib.contextmanager
+def listening() -> Iterator[tuple[int, list[object]]]:
+    """A port of 127.0.0.1 listening, and the connections made to it while the block runs."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
-    listener.settimeout(0.5)
-    port = listener.getsockname()[1]
-    connections = []
+    listener.settimeout(0.1)
+    connections: list[object] = []
+    done = threading.Event()
 
     def accept() -> None:
-        with contextlib.suppress(TimeoutError):
-            connections.append(listener.accept())
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                connections.append(listener.accept())
 
     waiting = threading.Thread(target=accept)
     waiting.start()
-    for target in (f"<http://127.0.0.1:{port}/sparql>", "?endpoint"):
-        query = f"SELECT * WHERE {{ SERVICE {target} {{ ?s ?p ?o }} }}"
-        response = requests.get(f"{server}/sparql", params={"query": query}, timeout=10)
-        assert response.status_code == 403, response.text
-    waiting.join()
-    listener.close()
-    assert connections == []
+    try:
+        yield listener.getsockname()[1], connections
+    finally:
+        time.sleep(0.5)  # a connection on its way is accepted too
+        done.set()
+        waiting.join()
+        listener.close()
+
+
+def refused_services(server: str, targets: list[str]) -> list[int]:
+    return [requests.get(f"{server}/sparql", timeout=10, params={
+        "query": f"SELECT * WHERE {{ SERVICE {target} {{ ?s ?p ?o }} }}"}).status_code
+        for target in targets]
+
+
+def test_service_to_an_address_not_allowed_is_refused_without_connecting(server):
+    with listening() as (port, connections):
+        statuses = refused_services(server, [f"<http://127.0.0.1:{port}/sparql>", "?endpoint"])
+    assert statuses == [403, 403] and connections == []
+
+
+def test_service_allowlisted_by_a_name_of_loopback_is_refused_without_connecting(
+        build_dir, built, tmp_path):
+    """`127.1` and this machine's own name (where it resolves to loopback, as /etc/hosts has it
+    on Debian) pass for public by their look: what they resolve to is checked."""
+    with listening() as (port, connections):
+        names = ["127.1"] + [name for name in [socket.gethostname()]
+                             if socket.gethostbyname(name).startswith("127.")]
+        allowed = [f"http://{name}:{port}/sparql" for name in names]
+        failing = "http://no-such-host.invalid/sparql"  # RFC 2606: never resolves
+        options = [part for iri in [*allowed, failing] for part in ("--allow-service", iri)]
+        with serving(build_dir, tmp_path / "store", *options, "--follow", "0") as url:
+            statuses = refused_services(url, [f"<{iri}>" for iri in allowed])
+            called = requests.get(f"{url}/sparql", timeout=30, params={
+                "query": f"SELECT * WHERE {{ SERVICE <{failing}> {{ ?s ?p ?o }} }}"})
+    assert statuses == [403] * len(allowed) and connections == []
+    # Allowed, called and failing: the endpoint called is at fault (502), said in words.
+    assert called.status_code == 502 and "lookup" in called.text
 
 
 def test_update_needs_a_writer(writable_server):
@@ -529,11 +793,16 @@ def test_serve_follows_an_edited_data_file_and_keeps_serving(build_dir, tmp_path
     data.write_text("<http://example.org/a> <http://example.org/p> 1 .\n")
     with serving(build_dir, tmp_path / "store", "--data", str(data), "--follow", "0.2") as url:
         assert count(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 1
+        query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+        tag = requests.get(f"{url}/sparql", params=query, timeout=30).headers["ETag"]
         data.write_text("<http://example.org/a> <http://example.org/p> 1, 2, 3 .\n")
         deadline = time.monotonic() + 20
         while count(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") != 3:
             assert time.monotonic() < deadline, "the edited file was not loaded"
             time.sleep(0.2)
+        rebuilt = requests.get(f"{url}/sparql", params=query, timeout=30,
+                               headers={"If-None-Match": tag})
+        assert rebuilt.status_code == 200 and rebuilt.headers["ETag"] != tag
 
 
 def test_writes_survive_while_the_build_is_unchanged(writable_server):

@@ -148,6 +148,26 @@ def test_store_default_graph_is_the_union_and_graphs_can_be_chosen(store, tmp_pa
     assert json.loads(chosen.body)["results"]["bindings"][0]["n"]["value"] == "5"
 
 
+def test_store_default_graphs_chosen_are_merged_as_a_set(store, tmp_path, ns):
+    """Issue 5: several default graphs make one by RDF merge, each triple once, on every
+    back-end (pyoxigraph, Oxigraph server and Virtuoso would repeat it per graph)."""
+    references = [load(store, tmp_path, ns, f"{ns}{graph}") for graph in ("g1", "g2")]
+    subject = ox.NamedNode(f"{ns}a")
+    expected = {quad.triple for reference in references
+                for quad in reference.quads_for_pattern(subject, None, None)}
+    query = f"SELECT ?p ?o FROM <{ns}g1> WHERE {{ <{ns}a> ?p ?o }}"  # the request's dataset wins
+    both = QueryOptions(default_graphs=(f"{ns}g1", f"{ns}g2", f"{ns}g1"),
+                        named_graphs=(f"{ns}g2",))
+    rows = select_with(store, query, both)
+    assert len(rows) == len(expected) < sum(len(reference) for reference in references)
+    named = select_with(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", both)
+    assert [row["g"]["value"] for row in named] == [f"{ns}g2"]
+
+
+def select_with(store: Any, query: str, options: QueryOptions) -> list[dict[str, Any]]:
+    return json.loads(store.query(query, options=options).body)["results"]["bindings"]
+
+
 def test_store_update_adds_and_count_follows(store, tmp_path, ns):
     load(store, tmp_path, ns, f"{ns}g")
     before = store.count()

@@ -46,14 +46,8 @@ from rdflib.plugins.sparql import algebra, parser
 from kg.errors import KgError
 from kg.rdf import rdf_format, syntax_error
 from kg.store.base import ANSWER_JSON, Answer, QueryOptions, QueryTimeout, backend
-from kg.store.lateral import lateral_optionals
-from kg.store.results import (
-    GRAPH_FORMATS,
-    RESULTS_FORMATS,
-    Solutions,
-    solution_rows,
-    write_answer,
-)
+from kg.store.dataset import answer_merged, answer_query, graphs_named, merges_graphs
+from kg.store.results import GRAPH_FORMATS, RESULTS_FORMATS
 from kg.store.workers import JobTimeout, WorkerPool
 
 KEEP_VERSIONS = 3  # the current one and two before it, for queries still running on them
@@ -434,23 +428,19 @@ def run_query(folder: str, version: str, sparql: str, options: QueryOptions) -> 
         raise KgError(f"unsupported answer format {options.results_media!r} or "
                       f"{options.graph_media!r}")
     store, named = _reader(folder)
+    if merges_graphs(options):
+        quads = (quad for graph in graphs_named(options)
+                 for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return answer_merged(quads, sparql, options, version)
     dataset: dict[str, Any] = {} if options.union_default_graph else \
         {"default_graph": OWN_DEFAULT}
     if named is not None:
         dataset["named_graphs"] = named
     if options.default_graphs or options.named_graphs:
-        dataset = {"default_graph": [ox.NamedNode(g) for g in options.default_graphs],
+        dataset = {"default_graph": [ox.NamedNode(g) for g in dict.fromkeys(
+                       options.default_graphs)],  # one graph named twice is still one
                    "named_graphs": [ox.NamedNode(g) for g in options.named_graphs]}
-    try:
-        result = store.query(lateral_optionals(sparql), base_iri=options.base_iri, **dataset)
-    except SyntaxError:  # the error as written, at its own line and column (or a misread)
-        result = store.query(sparql, base_iri=options.base_iri, **dataset)
-    if isinstance(result, ox.QueryBoolean):
-        return write_answer(bool(result), options, version)
-    if isinstance(result, ox.QueryTriples):
-        return write_answer(result, options, version)
-    variables = [variable.value for variable in result.variables]
-    return write_answer(Solutions(variables, solution_rows(result, variables)), options, version)
+    return answer_query(store, sparql, options, version, **dataset)
 
 
 @backend("file")

@@ -6,7 +6,9 @@ format the caller wants, cut at its row limit, so that every server answers alik
 differ in the formats they offer (Virtuoso 7 has no TriG or N-Quads answers) and Virtuoso 7
 answers ASK with a one-row SELECT (openlink/virtuoso-opensource#464). Writes go whole graph by
 whole graph over the Graph Store HTTP Protocol, or with SPARQL Update (`via_update`) where a
-server lacks the protocol's PUT and DELETE (QLever).
+server lacks the protocol's PUT and DELETE (QLever). A query whose default graph merges several
+graphs runs here, on those graphs fetched, in a worker process killed at the time limit, since
+such servers answer it with a triple once per graph holding it (kg/store/dataset.py).
 
 A location is the query endpoint's URL; the Graph Store and update endpoints default to the
 usual places of Oxigraph server (`/store`, `/update` beside `/query`) and may be given (Virtuoso:
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,9 @@ import requests
 from kg.errors import KgError
 from kg.rdf import rdf_format, syntax_error
 from kg.store.base import ANSWER_JSON, SPARQL_JSON, Answer, QueryOptions, QueryTimeout, backend
+from kg.store.dataset import answer_on_quads, graphs_named, merges_graphs
 from kg.store.results import Solutions, read_json_solutions, write_answer
+from kg.store.workers import JobTimeout, WorkerPool
 
 USER_AGENT = "caucasus-kg (https://w3id.org/caucasus-kg; store client)"
 WRITE_SECONDS = 600  # a write (a whole graph, or an update) may take this long
@@ -72,7 +77,7 @@ class RemoteStore:
     union_is_a_set = False
 
     def __init__(self, endpoints: Endpoints, token: str | None = None,
-                 via_update: bool = False) -> None:
+                 via_update: bool = False, workers: int = 1) -> None:
         self.endpoints = endpoints
         # Graphs written with SPARQL Update (DROP, INSERT) instead of the Graph Store
         # Protocol, for servers without it (or without its PUT and DELETE).
@@ -82,6 +87,8 @@ class RemoteStore:
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
         self._writes = 0
+        self._workers = workers
+        self._pool: WorkerPool | None = None  # started by the first query that merges graphs
 
     @property
     def writes_to(self) -> str:
@@ -96,6 +103,8 @@ class RemoteStore:
 
     def query(self, sparql: str, timeout: float | None = None,
               options: QueryOptions = ANSWER_JSON) -> Answer:
+        if merges_graphs(options):
+            return self._query_merged(sparql, timeout, options)
         form = query_form(sparql)
         data: dict[str, Any] = {"query": sparql, "default-graph-uri": options.default_graphs,
                                 "named-graph-uri": options.named_graphs}
@@ -105,6 +114,29 @@ class RemoteStore:
             raise SyntaxError(response.text.strip()[:2000])
         _raise_for(response, self.endpoints.query)
         return write_answer(self._read(form, response), options, self.version)
+
+    def _query_merged(self, sparql: str, timeout: float | None, options: QueryOptions
+                      ) -> Answer:
+        """A query on a dataset whose default graph merges several graphs: the graphs it names
+        are fetched in one SELECT, then queried in memory by a worker (kg/store/dataset.py)."""
+        started = time.monotonic()
+        graphs = " ".join(f"<{graph}>" for graph in graphs_named(options))
+        fetch = f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        response = self._send("POST", self.endpoints.query, timeout, data={"query": fetch},
+                              headers={"Accept": SPARQL_JSON})
+        _raise_for(response, self.endpoints.query)
+        held = self._read("SELECT", response)
+        quads = [ox.Quad(s, p, o, g) for g, s, p, o in held.rows] \
+            if isinstance(held, Solutions) else []
+        if self._pool is None:
+            self._pool = WorkerPool(self._workers)
+        left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+        try:
+            return self._pool.run(answer_on_quads, (
+                ox.serialize(quads, format=ox.RdfFormat.N_QUADS), sparql, options,
+                self.version), left)
+        except JobTimeout as error:
+            raise QueryTimeout(f"query {error}") from None
 
     def _read(self, form: str, response: requests.Response
               ) -> bool | Solutions | list[ox.Triple]:
@@ -201,6 +233,8 @@ class RemoteStore:
         self.post_graph(graph, triples, N_TRIPLES)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
         self._session.close()
 
 
@@ -240,12 +274,13 @@ def _raise_for(response: requests.Response, url: str) -> None:
 @backend("http")
 @backend("https")
 def open_remote(location: str, update: str | None = None, store: str | None = None,
-                token: str | None = None, via_update: bool = False, **_: Any) -> RemoteStore:
+                token: str | None = None, via_update: bool = False, workers: int = 1,
+                **_: Any) -> RemoteStore:
     """A remote store at its query URL; `update` and `store` URLs default to Oxigraph's.
 
     With `via_update`, graphs are written with SPARQL Update rather than the Graph Store
-    Protocol.
+    Protocol; `workers` processes run the queries that merge graphs.
     """
     guessed = Endpoints.beside(location)
     return RemoteStore(Endpoints(location, update or guessed.update, store or guessed.store),
-                       token, via_update)
+                       token, via_update, workers)
