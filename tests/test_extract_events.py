@@ -71,8 +71,13 @@ def roles(event: EventMention) -> dict[str, list[str | None]]:
     # places named only by their state's demonym are that state
     ("Russian border guards were deployed to a number of Armenian regions.",
      {"force": ["russian-border-guards-in-armenia"], "location": ["armenia"]}),
+    # soldiers named by their demonym are that state's force; patrolling a place is being there
+    ("Azerbaijani soldiers patrol near Askeran.",
+     {"force": ["armed-forces-of-azerbaijan"], "location": ["askeran"]}),
+    ("Armenian soldiers patrol near Askeran.",
+     {"force": ["armed-forces-of-armenia"], "location": ["askeran"]}),
 ])
-def test_events_find_places_without_a_name_of_their_own(text, expected, registry):
+def test_events_deployment_roles_from_general_wordings(text, expected, registry):
     [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
     assert roles(deployment) == expected
 
@@ -277,18 +282,6 @@ def test_events_a_headline_run_into_the_sentence_gives_it_no_arguments(registry)
     [patrol] = [token for token in doc if token.lemma_ == "patrol"]
     assert "Armenia" in [child.text for child in patrol.children]  # the parse this is about
     assert [a.token.text for a in arguments(patrol)] == ["checkpoint", "May"]
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    # soldiers named by their demonym are that state's force; patrolling a place is being there
-    ("Azerbaijani soldiers patrol near Askeran.",
-     {"force": ["armed-forces-of-azerbaijan"], "location": ["askeran"]}),
-    ("Armenian soldiers patrol near Askeran.",
-     {"force": ["armed-forces-of-armenia"], "location": ["askeran"]}),
-])
-def test_events_soldiers_of_a_demonym_are_its_state_force(text, expected, registry):
-    [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
-    assert roles(deployment) == expected
 
 
 @pytest.mark.parametrize(("text", "status"), [
