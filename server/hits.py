@@ -19,9 +19,8 @@ from typing import Any
 from flask import Flask
 
 from server.ops import ANSWERED, Answered, cors_headers
+from server.sent import WSGIApp
 from server.sparql import answer_headers, blueprint, request_as_sent, sparql
-
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 PATH = "/sparql"
 HIT = Answered(f"{blueprint.name}.{sparql.__name__}", None, True)  # Flask's name for the view
