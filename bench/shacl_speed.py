@@ -24,15 +24,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
 
-from kg.rdf import simple_graph
-from kg.validate import Context, _documents_in, read_units, unit_graphs
+from kg.validate import Context, read_units, unit_data, unit_graphs
 from kg.validate.findings import Finding
 from kg.validate.locate import Locator
 from kg.validate.shacl import check_units
@@ -50,9 +48,8 @@ def main() -> None:
     options = parser.parse_args()
     context = Context.from_repository()
     units = unit_graphs(read_units(options.dataset))[:options.graphs]
-    documents = simple_graph(chain(context.documents, *(_documents_in(unit) for unit in units)))
-    run = partial(check_units, units, partial(context.data_for, documents=documents),
-                  context.hierarchy, context.shapes, Locator(options.dataset), workers=1)
+    run = partial(check_units, units, unit_data(units, context), context.hierarchy,
+                  context.shapes, Locator(options.dataset), workers=1)
     for _ in range(options.rounds):
         cpu, findings = _timed(run)
         print(f"{len(units)} units: {cpu:.2f} CPU-s, {cpu / len(units) * 1000:.0f} ms a unit, "

@@ -21,7 +21,7 @@ from typing import Any
 from kg import paths
 from kg.corpus import read_corpus
 from kg.extract.nlp import language_for
-from kg.pipeline import PlannedStage, read_plan, run_documents
+from kg.pipeline import PlannedStage, in_one_process, read_plan, run_documents
 from kg.registry import read_registry
 from kg.stages import Additions
 
@@ -63,9 +63,8 @@ def _timed(planned: PlannedStage, spent: dict[str, float]) -> PlannedStage:
         finally:
             spent[planned.stage.name] += time.process_time() - started
 
-    settings = {**planned.settings, "processes": 1} if "processes" in planned.settings \
-        else planned.settings
-    return PlannedStage(replace(planned.stage, run=timed), settings)
+    alone = in_one_process(planned)
+    return replace(alone, stage=replace(alone.stage, run=timed))
 
 
 def _table(what: str, spent: dict[str, float], articles: int) -> None:

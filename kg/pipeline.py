@@ -127,6 +127,14 @@ def run_documents(stages: list[PlannedStage], documents: Sequence[Document],
         yield from extractions
 
 
+def in_one_process(planned: PlannedStage) -> PlannedStage:
+    """The stage with its own `processes` setting at 1, where it has one (in a pool's worker,
+    or wherever its CPU is to be counted in this process)."""
+    if "processes" not in planned.settings:
+        return planned
+    return replace(planned, settings={**planned.settings, "processes": 1})
+
+
 def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
                    registry: Registry, workers: int) -> Iterator[Extraction]:
     """`run_documents` spread over `workers` processes, in document order, in batches of up
@@ -137,8 +145,7 @@ def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
     if workers <= 1 or len(documents) <= BATCH:
         yield from run_documents(stages, documents, registry)
         return
-    alone = [replace(planned, settings={**planned.settings, "processes": 1})
-             if "processes" in planned.settings else planned for planned in stages]
+    alone = [in_one_process(planned) for planned in stages]
     size = min(BATCH, -(-len(documents) // (workers * WORKER_SHARES)))
     batches = [documents[first:first + size] for first in range(0, len(documents), size)]
     terms = Converted(to_rdflib)  # one term object for each thing the documents name

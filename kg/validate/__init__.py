@@ -30,7 +30,7 @@ from kg.validate.cache import ResultCache, fingerprint
 from kg.validate.findings import Finding, Kind, sort_findings
 from kg.validate.locate import Locator
 from kg.validate.reasoner import ConsistencyCheck
-from kg.validate.shacl import Shapes, check_units
+from kg.validate.shacl import DataFor, Shapes, check_units
 from kg.validate.terms import check_terms, defined_terms
 from kg.vocab import CKG
 
@@ -143,11 +143,8 @@ def validate_units(units: list[Graph], context: Context, locator: Locator, reaso
         owl = stack.enter_context(ConsistencyCheck(
             simple_graph(chain(context.ontology, context.registry, *units)), locator)
         ) if reason else None
-        documents = simple_graph(chain(context.documents,
-                                       *(_documents_in(unit) for unit in units)))
-        findings = check_units(units, partial(context.data_for, documents=documents),
-                               context.hierarchy, context.shapes, locator, cache,
-                               meanwhile=meanwhile)
+        findings = check_units(units, unit_data(units, context), context.hierarchy,
+                               context.shapes, locator, cache, meanwhile=meanwhile)
         findings += check_terms(chain.from_iterable(units), context.defined, locator)
         if owl is not None:
             findings += owl.findings()
@@ -196,6 +193,13 @@ def default_targets(build: Path | None = None) -> list[Path]:
 
 def _hierarchy(ontology: Graph) -> Graph:
     return simple_graph(ontology.triples((None, RDFS.subClassOf, None)))
+
+
+def unit_data(units: list[Graph], context: Context) -> DataFor:
+    """What check_units validates each unit on (`Context.data_for`), the documents it may
+    cite being the context's and those the units hold themselves."""
+    documents = simple_graph(chain(context.documents, *(_documents_in(unit) for unit in units)))
+    return partial(context.data_for, documents=documents)
 
 
 def _documents_in(graph: Graph) -> Iterator[Triple]:
