@@ -45,6 +45,11 @@ class QueryOptions:
     base_iri: str | None = None
     union_default_graph: bool = True  # False: the store's own default graph (Graph Store)
 
+    def __post_init__(self) -> None:
+        # A graph named twice in the default graph is still one (SPARQL 1.1 Query §13.1),
+        # for every back-end: pyoxigraph and the remote stores would read its triples twice.
+        object.__setattr__(self, "default_graphs", tuple(dict.fromkeys(self.default_graphs)))
+
 
 ANSWER_JSON = QueryOptions()  # the default: SPARQL JSON results, Turtle graphs
 

@@ -115,7 +115,9 @@ class OxigraphDraft:
         into = stored_graph(graph)
         if rdf_format(path) not in LINE_FORMATS:
             self._bulk_load(path, into)
-            self._union_from(self.store.named_graphs())
+            # Turtle fills only `into`; TriG may fill any graph of the draft.
+            self._union_from([into] if rdf_format(path) == ox.RdfFormat.TURTLE
+                             else self.store.named_graphs())
             return
         stop = threading.Event()
         with tempfile.TemporaryDirectory(prefix="union-", dir=self._folder.parent) as scratch, \
@@ -437,8 +439,7 @@ def run_query(folder: str, version: str, sparql: str, options: QueryOptions) -> 
     if named is not None:
         dataset["named_graphs"] = named
     if options.default_graphs or options.named_graphs:
-        dataset = {"default_graph": [ox.NamedNode(g) for g in dict.fromkeys(
-                       options.default_graphs)],  # one graph named twice is still one
+        dataset = {"default_graph": [ox.NamedNode(g) for g in options.default_graphs],
                    "named_graphs": [ox.NamedNode(g) for g in options.named_graphs]}
     return answer_query(store, sparql, options, version, **dataset)
 
