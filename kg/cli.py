@@ -342,7 +342,7 @@ def push(url: str, gsp: str | None, update_url: str | None, via: str, token: str
         graphs = progress.add_task(f"pushing {dataset} to {url} (graphs)", total=None)
         report = push_dataset(
             dataset, store, progress_file_for(store, paths.BUILD_DIR),
-            lambda graph, triples, total: progress.update(graphs, total=total, advance=1))
+            lambda total: progress.update(graphs, total=total, advance=1))
     stderr.print(f"{len(report.sent)} graph(s) sent, {len(report.skipped)} unchanged, "
                  f"{len(report.deleted)} deleted; "
                  f"{report.triples} triples in the store, counts checked")

@@ -60,13 +60,13 @@ def progress_file_for(store: RemoteStore, folder: Path) -> Path:
 
 
 def push_dataset(path: Path, store: RemoteStore, progress_file: Path,
-                 on_graph: Callable[[str, int, int], None] = lambda graph, triples, total: None
+                 on_graph: Callable[[int], None] = lambda total: None
                  ) -> PushReport:
     """Send every graph of a dataset file to the store; raises KgError if counts differ.
 
     Graphs pushed before (per `progress_file`) and gone from the dataset are deleted.
-    `on_graph(graph, triples sent, graphs in the dataset)` is called once per graph, when it
-    is found unchanged (0 sent) or once it is sent.
+    `on_graph(graphs in the dataset)` is called once per graph, when it is found unchanged or
+    once it is sent.
     """
     done: dict[str, str] = json.loads(progress_file.read_text()) if progress_file.is_file() \
         else {}
@@ -83,7 +83,7 @@ def push_dataset(path: Path, store: RemoteStore, progress_file: Path,
         digest = hashlib.sha256(body).hexdigest()
         if done.get(name) == digest:
             report.skipped[name] = len(triples)
-            on_graph(name, 0, len(graphs))
+            on_graph(len(graphs))
         else:
             changed.append(Changed(name, triples, digest))
     for group in requests_of(changed, together=store.via_update):
@@ -95,7 +95,7 @@ def push_dataset(path: Path, store: RemoteStore, progress_file: Path,
         for graph in group:
             done[graph.name] = graph.digest
             report.sent[graph.name] = len(graph.triples)
-            on_graph(graph.name, len(graph.triples), len(graphs))
+            on_graph(len(graphs))
         remember(done, progress_file)
     check_counts(store, {name: len(triples) for name, triples in graphs.items()}, progress_file)
     return report
