@@ -29,9 +29,9 @@ from kg.extract.roles import (
     own_phrase,
     participial,
 )
-from kg.registry import Entity, Registry
+from kg.registry import FORCE_TYPES, Entity, Registry
 
-FORCES = {"MilitaryForce", "BorderGuardForce", "PeacekeepingForce"}
+FORCES = FORCE_TYPES
 PLACES = {"Place", "AdministrativeRegion", "Settlement", "Border", "Facility", "Territory"}
 ORGANIZATIONS = {"InternationalOrganization", "Alliance", "EconomicUnion"}
 ACTORS = {"State", "Person", "Organization", "NewsOrganization"} | ORGANIZATIONS
