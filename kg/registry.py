@@ -112,6 +112,13 @@ class Registry:
         return next((k for k in (key, *self.enclosing(key))
                      if k in self.entities and self.entities[k].type == "State"), None)
 
+    def only_force(self, state: str, type_name: str) -> Entity | None:
+        """The state's force of a type, where the registry has just one (else None: which of
+        several a text means needs more than the type)."""
+        forces = [entity for entity in self.entities.values()
+                  if entity.type == type_name and entity.force_of == state]
+        return forces[0] if len(forces) == 1 else None
+
     def find(self, name: str, types: frozenset[str] | None = None) -> Entity | None:
         """The entry whose label or variant is `name` (ignoring case), of one of `types`."""
         wanted = name.casefold()

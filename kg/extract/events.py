@@ -429,10 +429,8 @@ def _unnamed_force(found_arguments: list[Argument], event: EventMention, registr
         if len(states) != 1:
             continue
         [state] = states
-        of_class = [entity for entity in registry
-                    if entity.type == cls and entity.force_of == state]
         force = _force_serving_in(state, event.roles.get("location", []), registry,
-                                  containers) or (of_class[0] if len(of_class) == 1 else None)
+                                  containers) or registry.only_force(state, cls)
         if force is not None:
             word = argument.token
             event.inferred = True

@@ -139,12 +139,11 @@ def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
             continue
         for word, first in _own_force_words(noun, possessive):
             cls = lexicon["force_nouns"].get(word.lemma_.lower())
-            forces = [entity for entity in registry
-                      if entity.type == cls and entity.force_of == state]
-            if len(forces) == 1:
+            force = registry.only_force(state, cls) if cls is not None else None
+            if force is not None:
                 end = word.idx + len(word)
-                found.append(Mention(iris.entity(forces[0].key), forces[0].type, first.idx, end,
-                                     forces[0].key, doc_text(doc)[first.idx:end], reference=True))
+                found.append(Mention(iris.entity(force.key), force.type, first.idx, end,
+                                     force.key, doc_text(doc)[first.idx:end], reference=True))
     return found
 
 
