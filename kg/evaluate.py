@@ -140,10 +140,12 @@ def read_gold(path: Path, document: Document) -> tuple[set[str], list[Fact]]:
     try:
         data = yaml.safe_load(text) or {}
         lines = _fact_lines(yaml.compose(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(f"not YAML: {getattr(error, 'problem', None) or error}", path,
-                         mark.line + 1 if mark else None) from None
+    except yaml.MarkedYAMLError as error:
+        # "found unexpected end of stream" alone hides where the unclosed quote began
+        since = (f" {error.context} that starts on line {error.context_mark.line + 1}"
+                 if error.context and error.context_mark else "")
+        raise InputError(f"not YAML: {error.problem}{since}", path,
+                         error.problem_mark.line + 1 if error.problem_mark else None) from None
     facts = data.get("facts") or [] if isinstance(data, dict) else None
     if not isinstance(facts, list):
         raise InputError("expected a mapping with `entities` and a list of `facts`, as in "
