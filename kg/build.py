@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 from rich.progress import Progress
 
 from kg import __version__, iris, paths
@@ -73,23 +73,13 @@ def read_sources() -> Sources:
                    read_ontology(), wikidata)
 
 
-def assemble(sources: Sources, progress: Progress | None = None, workers: int = 1,
-             cache: ExtractionCache | None = None) -> Dataset:
-    """The dataset in memory: ontology, registry and one graph per document, unvalidated;
-    documents are extracted in `workers` processes, except those whose extraction the `cache`
-    keeps (and new extractions are added to it)."""
-    dataset = Dataset()
-    for graph in assemble_graphs(sources, progress, workers, cache):
-        named = dataset.graph(graph.identifier)
-        named += graph
-    return dataset
-
-
 def assemble_graphs(sources: Sources, progress: Progress | None = None, workers: int = 1,
                     cache: ExtractionCache | None = None) -> list[Graph]:
-    """`assemble`'s named graphs, each on its own store (ontology, registry, links, Wikidata,
-    then the documents'): a build writes and validates them without an rdflib Dataset, whose
-    store files every triple under its graph and scans every graph's matches on a lookup."""
+    """The dataset's named graphs in memory, unvalidated, each on its own store (ontology,
+    registry, links, Wikidata, then the documents'): a build writes and validates them without
+    an rdflib Dataset, whose store files every triple under its graph and scans every graph's
+    matches on a lookup. Documents are extracted in `workers` processes, except those whose
+    extraction the `cache` keeps (and new extractions are added to it)."""
     graphs = [simple_graph(sources.ontology, iris.ONTOLOGY_GRAPH), registry_graph(sources),
               simple_graph(sources.wikidata[0], iris.LINKS_GRAPH),
               simple_graph(sources.wikidata[1], iris.WIKIDATA_GRAPH)]
