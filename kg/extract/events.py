@@ -10,6 +10,7 @@ agreement to withdraw "from Tavush, Syunik and Ararat" gives three planned withd
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -91,12 +92,14 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
     states a location phrase speaks of, and which places lie in which. An event whose grammar
     tells no status but whose date ended before the `anchor` (the publication date) is
     Completed."""
-    triggers = _triggers()
+    triggers, phrase_starts = _triggers(), _phrase_starts()
     borders = _borders(registry)
     containers = _containers(registry)
     found: list[EventMention] = []
     for token in doc:
-        trigger = _phrase_trigger(token, triggers) or triggers.get(token.lemma_.lower())
+        lemma = token.lemma_.lower()
+        trigger = ((_phrase_trigger(token, triggers) if lemma in phrase_starts else None)
+                   or triggers.get(lemma))
         if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
             continue
         event = _event(token, trigger, mentions, borders, containers, registry)
@@ -370,9 +373,10 @@ def _sides_of_one(first: EventMention, second: EventMention) -> bool:
     def keys(event: EventMention, role: str) -> set[str | None]:
         return {m.key for m in event.roles.get(role, [])}
 
+    if first.type != second.type or first.sentence != second.sentence:  # most pairs: early
+        return False
     sides = [(bool(keys(e, "agent")), bool(keys(e, "affected"))) for e in (first, second)]
-    return (first.type == second.type and first.sentence == second.sentence
-            and bool(keys(first, "location")) and keys(first, "location") == keys(
+    return (bool(keys(first, "location")) and keys(first, "location") == keys(
                 second, "location")
             and sorted(sides) == [(False, True), (True, False)])
 
@@ -635,8 +639,10 @@ def date_in_clause(word: Token, dates: Sequence[DateMention]) -> DateMention | N
     The clause is the word's subtree without the clauses it governs in turn (what someone
     said, a coordinated second event), whose dates are theirs.
     """
-    own = clause_tokens(word)
-    inside = [d for d in dates if any(d.start <= t.idx < d.end for t in own)]
+    starts = sorted(t.idx for t in clause_tokens(word))
+    # a date is inside when the first of the clause's words from its start is before its end
+    inside = [d for d in dates if (first := bisect_left(starts, d.start)) < len(starts)
+              and starts[first] < d.end]
     return min(inside, key=lambda d: abs(d.start - word.idx), default=None)
 
 
@@ -669,6 +675,14 @@ def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | Non
         if trigger:
             return trigger
     return None
+
+
+@cache
+def _phrase_starts() -> frozenset[str]:
+    """What the first words of a multi-word trigger may be ("pull", "leave", "leave in"):
+    `_phrase_trigger` is worth asking only for a lemma among them."""
+    return frozenset(phrase[:at] for phrase in _triggers()
+                     for at, character in enumerate(phrase) if character == " ")
 
 
 @cache

@@ -271,14 +271,18 @@ def _speaker(phrase: Token, mentions: Sequence[Mention], line_start: int = 0
 def _attribution(token: Token) -> bool:
     """The head word of an attribution phrase ("according" in "according to X")."""
     doc = token.doc
-    return any(token.lower_ == words[0]
-               and [t.lower_ for t in doc[token.i:token.i + len(words)]] == words
-               for words in _attribution_words())
+    return any([t.lower_ for t in doc[token.i:token.i + len(words)]] == words
+               for words in _attribution_words().get(token.lower_, ()))
 
 
 @cache
-def _attribution_words() -> tuple[list[str], ...]:
-    return tuple(phrase.split() for phrase in _speech()["attributions"])
+def _attribution_words() -> dict[str, list[list[str]]]:
+    """The attribution phrases' words, under their first word (every token is tried)."""
+    phrases: dict[str, list[list[str]]] = {}
+    for phrase in _speech()["attributions"]:
+        words = phrase.split()
+        phrases.setdefault(words[0], []).append(words)
+    return phrases
 
 
 def _cover(word: Token, start: int, end: int) -> tuple[int, int]:
