@@ -10,7 +10,6 @@ agreement to withdraw "from Tavush, Syunik and Ararat" gives three planned withd
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -25,10 +24,12 @@ from kg.extract.nlp import sentence_span
 from kg.extract.roles import (
     Argument,
     arguments,
+    covers,
     named_entities,
     named_entity,
     own_phrase,
     participial,
+    token_starts,
 )
 from kg.registry import FORCE_TYPES, Entity, Registry
 
@@ -482,9 +483,8 @@ def _force_serving_in(state: str, places: Sequence[Mention], registry: Registry,
 def _forces_in(word: Token, mentions: Sequence[Mention]) -> list[Mention]:
     """The forces named in a force's own phrase: a force qualifying another is one coordinated
     with it that the parser hung on it as a modifier."""
-    own = own_phrase(word)
-    return [m for m in mentions
-            if m.type in FORCES and any(m.start <= t.idx < m.end for t in own)]
+    starts = token_starts(own_phrase(word))
+    return [m for m in mentions if m.type in FORCES and covers(m.start, m.end, starts)]
 
 
 def _names_some_places(word: Token, mention: Mention) -> bool:
@@ -639,10 +639,8 @@ def date_in_clause(word: Token, dates: Sequence[DateMention]) -> DateMention | N
     The clause is the word's subtree without the clauses it governs in turn (what someone
     said, a coordinated second event), whose dates are theirs.
     """
-    starts = sorted(t.idx for t in clause_tokens(word))
-    # a date is inside when the first of the clause's words from its start is before its end
-    inside = [d for d in dates if (first := bisect_left(starts, d.start)) < len(starts)
-              and starts[first] < d.end]
+    starts = token_starts(clause_tokens(word))
+    inside = [d for d in dates if covers(d.start, d.end, starts)]
     return min(inside, key=lambda d: abs(d.start - word.idx), default=None)
 
 
