@@ -58,16 +58,17 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
     found: dict[tuple[int, int], StatementMention] = {}
     last_speaker: Mention | None = None
     issued: dict[str, Mention] = {}  # who last spoke "in a statement", by the document's noun
+    speech = _speech()
     for token in doc:
         statement = None
-        lemma = token.lemma_.lower()
-        if token.pos_ in {"VERB", "AUX"} and lemma in _speech()["verbs"]:
+        lemma, pos = token.lemma_.lower(), token.pos_
+        if pos in {"VERB", "AUX"} and lemma in speech["verbs"]:
             statement = _reported(token, mentions, quotations, last_speaker)
-        elif token.pos_ == "VERB" and lemma in _speech()["document_verbs"]:
+        elif pos == "VERB" and lemma in speech["document_verbs"]:
             statement = _document_reads(token, issued, quotations)
         elif _attribution(token):
             statement = _according_to(token, mentions)
-        elif token.pos_ == "NOUN" and token.lemma_.lower() in _speech()["nouns"]:
+        elif pos == "NOUN" and lemma in speech["nouns"]:
             statement = _speech_noun(token, mentions)
         if statement is not None and statement.words not in found:
             found[statement.words] = statement
