@@ -190,6 +190,10 @@ class _Reader:
         """The number whose first word is doc[index], if one starts there."""
         lexicon = self.lexicon
         token = self.doc[index]
+        lower = token.lower_
+        if (lower not in lexicon.magnitudes and lower not in lexicon.fractions
+                and not self._is_word(token) and not DIGITS.fullmatch(token.text)):
+            return None  # most words: no number of any kind starts with them
         if token.ent_type_ == "ORDINAL" or not self._may_count(index, index + 1):
             return None
         length, value = _longest(self.doc, index, lexicon.magnitudes)
