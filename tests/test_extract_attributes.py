@@ -7,6 +7,7 @@ import spacy
 from spacy.tokens import Doc, Token
 
 from kg.corpus import Document
+from kg.extract import attributes
 from kg.extract.attributes import TokenAttributes
 from kg.extract.nlp import MODEL, language_for
 from kg.registry import Registry
@@ -24,7 +25,10 @@ def _annotations(token: Token) -> tuple[str, str, str, str, str]:
     return token.tag_, token.pos_, str(token.morph), token.lemma_, token.dep_
 
 
-def test_token_attributes_equal_the_attribute_ruler(corpus: list[Document]) -> None:
+@pytest.mark.parametrize("remembered", [attributes.REMEMBERED, 10])  # 10: forgets often
+def test_token_attributes_equal_the_attribute_ruler(corpus: list[Document], remembered: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(attributes, "REMEMBERED", remembered)
     nlp = spacy.load(MODEL)
     texts = [document.body for document in corpus]
     texts += [path.read_text(encoding="utf-8")

@@ -29,6 +29,10 @@ TESTED = ("TAG", "LOWER", "DEP", "IS_SPACE")
 # What a pattern may set, and the Token attribute taking its value (an id or hash).
 SET = {"POS": "pos", "TAG": "tag", "DEP": "dep", "LEMMA": "lemma", "MORPH": "morph"}
 
+# Keys whose verdicts are remembered, at most: a few hundred bytes each, and a long-lived
+# process reading many different texts would otherwise keep every word's combinations.
+REMEMBERED = 100_000
+
 Key = tuple[int, ...]  # a token's TESTED attributes: string hashes, and 0 or 1 for IS_SPACE
 Values = tuple[Any, ...]  # the same as strings, and a bool for IS_SPACE
 Assignment = tuple[tuple[str, Any], ...]  # Token attribute names and the values they take
@@ -113,6 +117,8 @@ class TokenAttributes:
                   if rule.tests[place].test(values)]
         own = tuple(rule for rule, _ in passed if len(rule.tests) == 1)
         passes = frozenset((rule, place) for rule, place in passed if len(rule.tests) > 1)
+        if len(self.verdicts) >= REMEMBERED:
+            self.verdicts.clear()
         self.verdicts[key] = Verdicts(own, _assignment(own), passes)
         return self.verdicts[key]
 
