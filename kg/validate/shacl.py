@@ -13,9 +13,9 @@ import logging
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -38,6 +38,7 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.query import Processor
+from rdflib.query import Result as QueryResult
 from rdflib.term import Identifier, Variable
 
 from kg.provenance import Triple
@@ -65,26 +66,48 @@ class CachingSPARQLProcessor(SPARQLProcessor):
     def query(self, strOrQuery: str | Query, initBindings: Mapping[str, Identifier] | None = None,
               initNs: Mapping[str, Any] | None = None, base: str | None = None,
               DEBUG: bool = False) -> Mapping[str, Any]:
-        text = strOrQuery if isinstance(strOrQuery, str) else None
-        if isinstance(strOrQuery, str):
-            strOrQuery = _prepared(strOrQuery, base, frozenset((initNs or {}).items()))
         bindings = dict(initBindings or {})
         this = bindings.pop("this", None)
         graph = _answering.get()
-        if (this is None or graph is None or graph.data is not self.graph
-                or not _answers_per_focus(strOrQuery)):
-            return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
-        key = (strOrQuery, frozenset(bindings.items()))
+        if this is None or graph is None or graph.data is not self.graph:
+            return super().query(_parsed(strOrQuery, initNs, base), initBindings, initNs, base,
+                                 DEBUG)
+        # Keyed by the text as given, not the parsed query: the graph's prefixes (initNs),
+        # the rest of what a parse depends on, do not change while it is validated, and
+        # comparing them at each of the query's calls cost more than answering it.
+        key = (strOrQuery, base, frozenset(bindings.items()))
         if key not in graph.answered:
-            answers = (graph.oxigraph_answers(text, strOrQuery, initNs or {}, base)
-                       if text is not None and not bindings else None)
-            if answers is None:
-                answers = super().query(strOrQuery, bindings, initNs, base, DEBUG)["bindings"]
-            graph.answered[key] = by_focus = defaultdict(list)
-            for answer in answers:
-                by_focus[answer[THIS]].append(answer)
-        return {"type_": "SELECT", "bindings": graph.answered[key].get(this, []),
-                "vars_": strOrQuery.algebra.PV}
+            graph.answered[key] = self._answer_per_focus(strOrQuery, bindings, initNs or {}, base,
+                                                         graph)
+        answered = graph.answered[key]
+        if answered is None:
+            return super().query(_parsed(strOrQuery, initNs, base), initBindings, initNs, base,
+                                 DEBUG)
+        variables, by_focus = answered
+        return {"type_": "SELECT", "bindings": by_focus.get(this, []), "vars_": variables}
+
+    def _answer_per_focus(self, text: str | Query, bindings: dict[str, Identifier],
+                          namespaces: Mapping[str, Any], base: str | None, graph: GraphAnswers
+                          ) -> tuple[list[Variable], dict[Node, list]] | None:
+        """(the projected variables, the answers by $this) of a query run once with $this
+        free, or None for a query whose answers must be had per focus node."""
+        query = _parsed(text, namespaces, base)
+        if not _answers_per_focus(query):
+            return None
+        answers = (graph.oxigraph_answers(text, query, namespaces, base)
+                   if isinstance(text, str) and not bindings else None)
+        if answers is None:
+            answers = super().query(query, bindings, namespaces, base)["bindings"]
+        by_focus = defaultdict(list)
+        for answer in answers:
+            by_focus[answer[THIS]].append(answer)
+        return query.algebra.PV, by_focus
+
+
+def _parsed(query: str | Query, namespaces: Mapping[str, Any] | None, base: str | None) -> Query:
+    if isinstance(query, Query):
+        return query
+    return _prepared(query, base, frozenset((namespaces or {}).items()))
 
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -105,7 +128,8 @@ class GraphAnswers:
 
     def __init__(self, data: Graph) -> None:
         self.data = data
-        self.answered: dict[tuple, dict[Node, list]] = {}
+        # by query text, base and bindings but $this: see CachingSPARQLProcessor.query
+        self.answered: dict[tuple, tuple[list[Variable], dict[Node, list]] | None] = {}
         self.store = ox.Store()
         self.loaded: set[Node] = set()
         self.terms: dict[Node, OxTerm] = {}
@@ -346,6 +370,9 @@ def _evaluate_members_until_one_conforms(
 OrConstraintComponent._evaluate_or_constraint = _evaluate_members_until_one_conforms  # type: ignore[method-assign]
 
 
+NO_CONTEXTS = ()  # the contexts OneGraphStore gives a triple: SimpleMemory's, none
+
+
 class OneGraphStore(SimpleMemory):
     """rdflib's store without named graphs, for the shapes graph and each unit's data graph.
 
@@ -374,6 +401,32 @@ class OneGraphStore(SimpleMemory):
             self.size = super().__len__(context)
         return self.size
 
+    def triples(self, pattern: tuple[Node | None, Node | None, Node | None],
+                context: Any = None) -> Iterator[tuple[Triple, Iterable[Any]]]:
+        """SimpleMemory's lookup, in its order, for the lookups pySHACL makes (a pattern with
+        a subject or a predicate). SimpleMemory compares each term of the pattern with
+        None by rdflib's == rather than `is`, and makes a generator of the (no) contexts of
+        each triple it yields: together a tenth of a graph's validation."""
+        subject, predicate, object_ = pattern
+        spo: dict = self._SimpleMemory__spo  # type: ignore[attr-defined]
+        pos: dict = self._SimpleMemory__pos  # type: ignore[attr-defined]
+        found: list[Triple]
+        if subject is not None and predicate is not None:
+            objects = spo.get(subject, {}).get(predicate, {})
+            found = ([(subject, predicate, o) for o in objects] if object_ is None
+                     else [(subject, predicate, object_)] if object_ in objects else [])
+        elif subject is not None and object_ is None:
+            found = [(subject, p, o) for p, objects in spo.get(subject, {}).items()
+                     for o in objects]
+        elif subject is None and predicate is not None:
+            by_object = pos.get(predicate, {})
+            found = ([(s, predicate, o) for o, subjects in by_object.items() for s in subjects]
+                     if object_ is None else
+                     [(s, predicate, object_) for s in by_object.get(object_, {})])
+        else:
+            return super().triples(pattern, context)
+        return ((triple, NO_CONTEXTS) for triple in found)
+
     def add_triples(self, triples: Iterable[Triple]) -> None:
         """Add triples of rdflib terms (another graph's) straight into SimpleMemory's three
         indexes, as its `add` does: a unit's data graph, ~1,100 triples, took a tenth of its
@@ -386,6 +439,26 @@ class OneGraphStore(SimpleMemory):
             pos.setdefault(p, {}).setdefault(o, {})[s] = 1
             osp.setdefault(o, {}).setdefault(s, {})[p] = 1
         self.size = None
+
+
+class UnitGraph(Graph):
+    """A unit's data graph, on a OneGraphStore, whose queries skip what rdflib's Graph.query
+    repeats at each call and pySHACL makes once per focus node and SHACL-SPARQL constraint:
+    copying the graph's ~30 prefix bindings into a dict (taken once here, at the first
+    query), and asking the store for a query engine of its own, which it lacks (an exception
+    raised and caught)."""
+
+    @cached_property
+    def prefixes(self) -> dict[str, URIRef]:
+        return dict(self.namespaces())
+
+    def query(self, query_object: str | Query, processor: str | Processor = "sparql",
+              result: str | type[QueryResult] = "sparql",
+              initNs: Mapping[str, Any] | None = None,
+              initBindings: Mapping[str, Identifier] | None = None,
+              use_store_provided: bool = True, **kwargs: Any) -> QueryResult:
+        return super().query(query_object, processor, result, initNs or self.prefixes,
+                             initBindings, False, **kwargs)
 
 
 class Shapes:
@@ -502,7 +575,7 @@ def _check_pending(index: int) -> tuple[str | None, bool, list[Result]]:
     store = OneGraphStore()
     store.add_triples(common)
     store.add_triples(triples)
-    return key, True, shapes.validate(Graph(store=store), focus)
+    return key, True, shapes.validate(UnitGraph(store=store), focus)
 
 
 def _result(report: Graph, node: Node) -> Result:
