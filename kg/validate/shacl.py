@@ -132,7 +132,7 @@ class GraphAnswers:
         self.answered: dict[tuple, tuple[list[Variable], dict[Node, list]] | None] = {}
         self.store = ox.Store()
         self.loaded: set[Node] = set()
-        self.terms: dict[Node, OxTerm] = {}
+        self.terms: dict[tuple[Node, str | None], tuple[OxTerm, bool]] = {}  # by _term
         # Whether pyoxigraph's answers might hold other terms than rdflib's: where a term of
         # the graph does not come back from pyoxigraph as itself, either from the conversion
         # (an xsd:string literal, which rdflib keeps apart from a plain one and passes on to
@@ -158,26 +158,42 @@ class GraphAnswers:
                 for solution in solutions]
 
     def _load(self, predicates: set[Node]) -> None:
-        self.store.extend(ox.Quad(self._term(s), self._term(p), self._term(o))
-                          for predicate in predicates
-                          for s, p, o in self.data.triples((None, predicate, None)))
+        try:
+            quads = [ox.Quad(self._term(s), self._term(p), self._term(o))
+                     for predicate in predicates
+                     for s, p, o in self.data.triples((None, predicate, None))]
+        except ValueError:  # a term pyoxigraph refuses and rdflib keeps (an IRI with a space)
+            self.ambiguous = True
+            return
+        self.store.extend(quads)
         self.loaded |= predicates
         # The store keeps a valid literal in its canonical form ("400"^^xsd:long as
         # "400"^^xsd:integer, "1.50"^^xsd:decimal as "1.5"), which is not the graph's term.
-        added = set(self.terms.values())
+        added = {term for term, _ in self.terms.values()}
         if any(quad.object not in added for predicate in predicates
                for quad in self.store.quads_for_pattern(None, to_oxigraph(predicate), None)):
             self.ambiguous = True
 
     def _term(self, node: Node) -> OxTerm:
-        term = self.terms.get(node)
-        if term is None:
-            term = self.terms[node] = to_oxigraph(node)
-            back = to_rdflib(term)
-            # rdflib's == ignores the case of a language tag, which a finding shows
-            if back != node or getattr(back, "language", None) != getattr(node, "language", None):
-                self.ambiguous = True
+        # with the language tag on its own: rdflib's == ignores its case, which a finding shows
+        key = (node, getattr(node, "language", None))
+        known = self.terms.get(key)
+        if known is None:
+            known = self.terms[key] = _oxigraph_term(*key)
+        term, same = known
+        if not same:
+            self.ambiguous = True
         return term
+
+
+@lru_cache(maxsize=65536)
+def _oxigraph_term(node: Node, language: str | None) -> tuple[OxTerm, bool]:
+    """pyoxigraph's term for an rdflib `node`, and whether it converts back to the same one,
+    `language` (the node's tag, in its case) included; kept from graph to graph, as they cite
+    the same documents and name the same things."""
+    term = to_oxigraph(node)
+    back = to_rdflib(term)
+    return term, back == node and getattr(back, "language", None) == language
 
 
 THIS = Variable("this")
