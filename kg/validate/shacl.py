@@ -24,6 +24,7 @@ from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS
 from pyshacl.constraints.constraint_component import ConstraintComponent
 from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
 from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
+from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
 from pyshacl.graph_abstraction import DataGraph
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from pyshacl.pytypes import SHACLExecutor
@@ -76,7 +77,7 @@ class CachingSPARQLProcessor(SPARQLProcessor):
         # Keyed by the text as given, not the parsed query: the graph's prefixes (initNs),
         # the rest of what a parse depends on, do not change while it is validated, and
         # comparing them at each of the query's calls cost more than answering it.
-        key = (strOrQuery, base, frozenset(bindings.items()))
+        key = _answers_key(strOrQuery, base, bindings)
         if key not in graph.answered:
             graph.answered[key] = self._answer_per_focus(strOrQuery, bindings, initNs or {}, base,
                                                          graph)
@@ -103,6 +104,14 @@ class CachingSPARQLProcessor(SPARQLProcessor):
         for answer in answers:
             by_focus[answer[THIS]].append(answer)
         return query.algebra.PV, by_focus
+
+
+def _answers_key(query: str | Query, base: str | None, bindings: Mapping[str, Identifier]
+                 ) -> tuple:
+    """What `GraphAnswers.answered` files a query's answers under: its text (or parsed query),
+    base and initial bindings but $this."""
+    return query, base, frozenset((name, value) for name, value in bindings.items()
+                                  if name != "this")
 
 
 def _parsed(query: str | Query, namespaces: Mapping[str, Any] | None, base: str | None) -> Query:
@@ -323,6 +332,38 @@ def _check_sparql_once(helper: SPARQLQueryHelper, sparql_text: str, valuenode: N
 
 
 SPARQLQueryHelper.check_invalid_sparql = _check_sparql_once  # type: ignore[method-assign]
+
+
+_evaluate_sparql_on = SPARQLBasedConstraint._evaluate_sparql_constraint
+
+
+def _evaluate_sparql_on_answered(component: SPARQLBasedConstraint, sparql: SPARQLQueryHelper,
+                                 target: DataGraph, focus_value_nodes: Mapping[Node, set[Node]]
+                                 ) -> tuple[bool, list]:
+    """pySHACL's evaluation of a SHACL-SPARQL constraint, on the first focus node and then
+    only on those its query answered per graph has answers for.
+
+    The query's answers for all focus nodes come with the first one's
+    (`CachingSPARQLProcessor`); a focus node without any gets no result, but pySHACL still
+    rewrote the query text and called rdflib for it, for every Evidence without a fault: a
+    tenth of a graph's validation. A query answered per focus node keeps pySHACL's loop.
+    Returns (non-conformant, results), as the method it replaces.
+    """
+    graph = _answering.get()
+    if graph is None or len(focus_value_nodes) < 2:
+        return _evaluate_sparql_on(component, sparql, target, focus_value_nodes)
+    first, *others = focus_value_nodes
+    non_conformant, reports = _evaluate_sparql_on(component, sparql, target,
+                                                  {first: focus_value_nodes[first]})
+    bindings, text = sparql.pre_bind_variables(first)
+    answered = graph.answered.get(_answers_key(sparql.apply_prefixes(text), None, bindings))
+    rest = {node: focus_value_nodes[node] for node in others
+            if answered is None or node in answered[1]}
+    more_non_conformant, more = _evaluate_sparql_on(component, sparql, target, rest)
+    return non_conformant or more_non_conformant, reports + more
+
+
+SPARQLBasedConstraint._evaluate_sparql_constraint = _evaluate_sparql_on_answered  # type: ignore[method-assign]
 
 
 _evaluate_each_value = PropertyConstraintComponent._evaluate_property_shape
