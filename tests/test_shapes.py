@@ -175,7 +175,7 @@ def test_property_shape_reports_a_shared_value_node_for_each_focus_node():
 
 # Evidence, documents and dates at the edges of what the shapes' SHACL-SPARQL queries read:
 # characters beyond the BMP, language-tagged and xsd:string texts, two sources, offsets out of
-# range or of other numeric types, dates of each precision against bounds of other types.
+# range or given as strings, dates of each precision against bounds of other types.
 EDGES = """
 @prefix ckg: <https://w3id.org/caucasus-kg/ontology#> .
 @prefix ex: <http://example.org/> .
