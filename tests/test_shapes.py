@@ -11,14 +11,23 @@ from pathlib import Path
 
 import pytest
 from pyshacl.errors import ValidationFailure
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH
+from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.plugins.sparql.sparql import Query
 
 from kg.rdf import PREFIXES, write_dataset
 from kg.validate import Context, read_units, validate_files, validate_units
 from kg.validate.findings import Kind, Severity
 from kg.validate.locate import Locator
-from kg.validate.shacl import PARALLEL_FROM, Shapes, _answers_per_focus, _prepared
+from kg.validate.shacl import (
+    PARALLEL_FROM,
+    GraphAnswers,
+    Shapes,
+    _answers_per_focus,
+    _prepared,
+)
+from kg.vocab import CKG
 
 from .conftest import DATA
 
@@ -162,3 +171,81 @@ def test_property_shape_reports_a_shared_value_node_for_each_focus_node():
     values = set(data.objects(None, URIRef(EX + "p")))
     results = shapes.validate(data, set(data.subjects()) | values)
     assert sorted(str(result.focus) for result in results) == [EX + "v", EX + "v", EX + "w"]
+
+
+# Evidence, documents and dates at the edges of what the shapes' SHACL-SPARQL queries read:
+# characters beyond the BMP, language-tagged and xsd:string texts, two sources, offsets out of
+# range or given as strings, dates of each precision against bounds of other types.
+EDGES = """
+@prefix ckg: <https://w3id.org/caucasus-kg/ontology#> .
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:d1 ckg:text "Hello wörld 😀 and more" ;
+    ckg:sha256 "d0e17b9c2d38c2b3d3f0e8c5b1f67fba4e2a4ef09ab8c9e6f3c5cdbb4d0ba111" .
+ex:d2 ckg:text "Bonjour le monde"@fr ; ckg:sha256 "ABC" .
+ex:d3 ckg:text "" ;
+    ckg:sha256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" .
+ex:e1 ckg:source ex:d1 ; ckg:quote "Hello" ; ckg:charStart 0 ; ckg:charEnd 5 .
+ex:e2 ckg:source ex:d1 ; ckg:quote "wörld" ; ckg:charStart 6 ; ckg:charEnd 12 .
+ex:e3 ckg:source ex:d1 ; ckg:quote "😀" ; ckg:charStart 12 ; ckg:charEnd 13 .
+ex:e4 ckg:source ex:d1 ; ckg:quote "x" ; ckg:charStart "1" ; ckg:charEnd 3 .
+ex:e5 ckg:source ex:d2 ; ckg:quote "Bonjour"@fr ; ckg:charStart 0 ; ckg:charEnd 8 .
+ex:e6 ckg:source ex:d1, ex:d2 ; ckg:quote "Hello" ; ckg:charStart 0, 1 ; ckg:charEnd 5, 500 .
+ex:e7 ckg:source ex:d1 ; ckg:quote ex:notaliteral ; ckg:charStart -1 ; ckg:charEnd 4 .
+ex:e8 ckg:source ex:d3 ; ckg:quote "" ; ckg:charStart 0 ; ckg:charEnd 1 .
+ex:t1 ckg:date "2024-05"^^xsd:gYearMonth ;
+    ckg:earliest "2024-05-01"^^xsd:date ; ckg:latest "2024-05-31"^^xsd:date .
+ex:t2 ckg:date "2024-05"^^xsd:gYearMonth ;
+    ckg:earliest "2024-06-01"^^xsd:date ; ckg:latest "2024-05-31"^^xsd:date .
+ex:t3 ckg:date "2024"^^xsd:gYear ;
+    ckg:earliest "2023-01-01"^^xsd:date, "2024-01-01"^^xsd:date ; ckg:latest "2025"^^xsd:gYear .
+ex:t4 ckg:date "2024-05-03"^^xsd:date ;
+    ckg:earliest "2024-05-03" ; ckg:latest "2024-05-02"^^xsd:date .
+ex:t5 ckg:date "2024-05-03" ; ckg:earliest "2024-05-04"^^xsd:date ; ckg:latest "2024-05-02" .
+ex:t6 ckg:date "2024-05-03"^^xsd:date ;
+    ckg:earliest "2024-05-04"^^xsd:date, "2024-05-01" ; ckg:latest 5 .
+ex:t7 ckg:date "2024-05-03Z"^^xsd:date, "2024-05"^^xsd:gYearMonth ;
+    ckg:earliest "2024-05-04Z"^^xsd:date ; ckg:latest "2024-06-02"^^xsd:date .
+"""
+
+
+def shapes_queries(context: Context) -> list[tuple[str, Query]]:
+    namespaces = frozenset((prefix, str(namespace)) for prefix, namespace in PREFIXES.items())
+    return [(str(text), _prepared(str(text), None, namespaces))
+            for text in sorted(context.shapes.graph.graph.objects(None, SH.select))]
+
+
+def test_shapes_sparql_constraints_answer_by_oxigraph_as_by_rdflib(context):
+    """pyoxigraph answers the shapes' SHACL-SPARQL queries (kg/validate/shacl.py) with the
+    terms rdflib's engine gives, computed ones (the text at the offsets, its length) too."""
+    data = Graph().parse(data=EDGES, format="turtle")
+    namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    for text, query in shapes_queries(context):
+        by_oxigraph = GraphAnswers(data).oxigraph_answers(text, query, namespaces, None)
+        by_rdflib = SPARQLProcessor(data).query(query)["bindings"]
+        assert by_oxigraph is not None
+        assert ({frozenset(answer.items()) for answer in by_oxigraph}
+                == {frozenset(answer.items()) for answer in by_rdflib})
+        assert by_oxigraph
+
+
+@pytest.mark.parametrize("literal", ['"400"^^xsd:long', '"Hello"@EN', '"Hello"^^xsd:string'])
+def test_shapes_sparql_constraints_left_to_rdflib_where_oxigraph_changes_a_term(context,
+                                                                               literal: str):
+    """Where pyoxigraph would give back a literal other than the data graph's (its store's
+    canonical form, a language tag in lower case, xsd:string as plain), rdflib answers."""
+    data = Graph().parse(data=EDGES + f"ex:e1 ckg:charEnd {literal} .", format="turtle")
+    namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    for text, query in shapes_queries(context):
+        if "charEnd" in text:
+            assert GraphAnswers(data).oxigraph_answers(text, query, namespaces, None) is None
+
+
+def test_shapes_sparql_constraints_left_to_rdflib_where_oxigraph_refuses_a_term(context):
+    """An IRI rdflib keeps and pyoxigraph refuses (a space in it) leaves the graph to rdflib."""
+    data = Graph().parse(data=EDGES, format="turtle")
+    data.add((URIRef(EX + "an evidence"), CKG.charEnd, Literal(3)))
+    namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    for text, query in shapes_queries(context):
+        if "charEnd" in text:
+            assert GraphAnswers(data).oxigraph_answers(text, query, namespaces, None) is None

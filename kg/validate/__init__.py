@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import chain
 from pathlib import Path
@@ -43,7 +43,7 @@ class Context:
 
     A unit gets the ontology's class hierarchy, the registry entries it names and the
     documents it cites. `fingerprint` identifies the shapes, the class hierarchy and the code
-    checking them, for a ResultCache.
+    checking them, for a ResultCache. `entries` keeps what `entry` found for each node.
     """
 
     ontology: Graph
@@ -51,6 +51,7 @@ class Context:
     registry: Graph
     documents: Graph
     fingerprint: str
+    entries: dict[Node, tuple[Triple, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_repository(cls) -> Context:
@@ -87,18 +88,29 @@ class Context:
         registry entries it names and the `documents` its evidence cites."""
         data = set(unit)
         for node in _referenced(unit):
-            entry = list(self.registry.triples((node, None, None)))
-            data.update(entry)
-            # the classes of what the entry points at (a place's container, a force's state),
-            # for a unit whose subject is the entry itself (the links graph's owl:sameAs)
-            for _, _, target in entry:
-                data.update(self.registry.triples((target, RDF.type, None)))
-            # a named event's curated evidence, which the unit's node shares
-            for evidence in self.registry.objects(node, CKG.evidence):
-                data.update(self.registry.triples((evidence, None, None)))
+            data.update(self.entry(node))
         for cited in set(unit.objects(None, CKG.source)):
             data.update(documents.triples((cited, None, None)))
         return data
+
+    def entry(self, node: Node) -> tuple[Triple, ...]:
+        """The registry's triples a unit naming `node` is validated on, none for a node the
+        registry does not describe; looked up once per node, as most units name the same
+        places, states and forces."""
+        known = self.entries.get(node)
+        if known is not None:
+            return known
+        entry = list(self.registry.triples((node, None, None)))
+        found = set(entry)
+        # the classes of what the entry points at (a place's container, a force's state),
+        # for a unit whose subject is the entry itself (the links graph's owl:sameAs)
+        for _, _, target in entry:
+            found.update(self.registry.triples((target, RDF.type, None)))
+        # a named event's curated evidence, which the unit's node shares
+        for evidence in self.registry.objects(node, CKG.evidence):
+            found.update(self.registry.triples((evidence, None, None)))
+        self.entries[node] = known = tuple(found)
+        return known
 
 
 def validate_files(files: Iterable[Path], context: Context, reason: bool = True,

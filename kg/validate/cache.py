@@ -26,9 +26,10 @@ from kg.cache import fingerprint as cache_fingerprint
 from kg.cache import open_cache, store_entries
 from kg.provenance import Triple
 
-# What besides the shapes decides a unit's results: the checking code and the libraries it uses.
+# What besides the shapes decides a unit's results: the checking code and the libraries it uses
+# (pyoxigraph answers the SHACL-SPARQL constraints).
 CHECKERS = (Path(__file__).with_name("shacl.py"), Path(__file__))
-LIBRARIES = ("pyshacl", "rdflib")
+LIBRARIES = ("pyshacl", "rdflib", "pyoxigraph")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Result:
 
 def fingerprint(shape_files: Iterable[Path], common: Graph) -> str:
     """A hash of the shapes, the triples every unit is validated with (the class hierarchy),
-    the checking code and the versions of pySHACL and rdflib."""
+    the checking code and the versions of pySHACL, rdflib and pyoxigraph."""
     return cache_fingerprint([*shape_files, *CHECKERS], LIBRARIES, [unit_key(common, set())])
 
 
