@@ -127,40 +127,31 @@ def _syntax_message(error: SyntaxError) -> str:
 
 
 def write_dataset(dataset: Dataset, *paths: Path) -> None:
-    """Write a dataset as TriG or N-Quads (by each file's extension); see write_quads."""
-    write_quads(dataset.quads((None, None, None, None)), *paths)
+    """Write a dataset as TriG or N-Quads (by each file's extension); see write_graphs."""
+    write_graphs(dataset.graphs(), *paths)
 
 
 def write_graphs(graphs: Iterable[Graph], *paths: Path) -> dict[Node, int]:
-    """Write named graphs (each by its identifier) as TriG or N-Quads; see write_quads."""
-    return write_quads(((s, p, o, graph.identifier) for graph in graphs for s, p, o in graph),
-                       *paths)
+    """Write named graphs (each by its identifier) as TriG or N-Quads (by each file's
+    extension) with pyoxigraph's writer, many times faster than rdflib's on a large graph,
+    with the project's prefixes; returns the number of triples written in each graph (rdflib's
+    SimpleMemory would count them by walking them again).
 
-
-def write_quads(quads: Iterable[tuple[Node, Node, Node, Node | Graph]], *paths: Path
-                ) -> dict[Node, int]:
-    """Write quads as TriG or N-Quads (by each file's extension) with pyoxigraph's writer,
-    many times faster than rdflib's on a large graph, with the project's prefixes; returns the
-    number of quads of each graph (rdflib's SimpleMemory would count them by walking them).
-
-    The quads become N-Quads lines, each term converted once, sorted by graph, subject,
+    The triples become N-Quads lines, each term converted once, sorted by graph, subject,
     predicate and object: a graph's lines sorted as text are in that order, as the subject
     and predicate (IRIs or blank nodes) hold no character below the space between them. The
     TriG writer reads those lines back and, given them in that order, writes each graph as
     one block and each subject as one statement, as a person would write them.
     """
     text = Converted(lambda term: str(to_oxigraph(term)))  # N-Triples, DEFAULT for the default
-    lines: dict[Node | Graph, list[str]] = {}
-    for s, p, o, g in quads:
-        graph_lines = lines.get(g)
-        if graph_lines is None:
-            graph_lines = lines[g] = []
-        graph_lines.append(f"{text[s]} {text[p]} {text[o]}")
+    lines: dict[Node, list[str]] = {}
+    for graph in graphs:
+        lines.setdefault(graph.identifier, []).extend(
+            [f"{text[s]} {text[p]} {text[o]}" for s, p, o in graph])
     written = []
-    for graph in sorted(lines, key=text.__getitem__):
-        name = text[graph]
-        end = " .\n" if name == str(ox.DefaultGraph()) else f" {name} .\n"
-        written += [line + end for line in sorted(lines[graph])]
+    for name in sorted(lines, key=text.__getitem__):
+        end = " .\n" if text[name] == str(ox.DefaultGraph()) else f" {text[name]} .\n"
+        written += [line + end for line in sorted(lines[name])]
     nquads = "".join(written).encode()
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     for path in paths:
@@ -171,7 +162,7 @@ def write_quads(quads: Iterable[tuple[Node, Node, Node, Node | Graph]], *paths: 
             ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), output,
                          format=rdf_format(path),
                          prefixes=prefixes if rdf_format(path) is ox.RdfFormat.TRIG else None)
-    return {graph: len(graph_lines) for graph, graph_lines in lines.items()}
+    return {name: len(graph_lines) for name, graph_lines in lines.items()}
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
@@ -186,8 +177,6 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Def
         if term.language:
             return ox.Literal(str(term), language=term.language)
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    if isinstance(term, Graph):
-        return to_oxigraph(term.identifier)
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
