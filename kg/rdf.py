@@ -6,7 +6,9 @@ line and column the parser reports.
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -137,32 +139,49 @@ def write_graphs(graphs: Iterable[Graph], *paths: Path) -> dict[Node, int]:
     with the project's prefixes; returns the number of triples written in each graph (rdflib's
     SimpleMemory would count them by walking them again).
 
-    The triples become N-Quads lines, each term converted once, sorted by graph, subject,
-    predicate and object: a graph's lines sorted as text are in that order, as the subject
-    and predicate (IRIs or blank nodes) hold no character below the space between them. The
-    TriG writer reads those lines back and, given them in that order, writes each graph as
-    one block and each subject as one statement, as a person would write them.
+    The N-Quads are written first (to a temporary file if no path asks for them), and each
+    other file is written from them: the TriG writer, given them sorted by graph, subject and
+    predicate, writes each graph as one block and each subject as one statement, as a person
+    would write them.
+    """
+    with tempfile.TemporaryDirectory(prefix="kg-") as scratch:
+        nquads = next((path for path in paths if rdf_format(path) is ox.RdfFormat.N_QUADS),
+                      Path(scratch) / "graphs.nq")
+        counts = _write_nquads(graphs, nquads)
+        prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        for path in paths:
+            if path == nquads:
+                continue
+            if rdf_format(path) is ox.RdfFormat.N_QUADS:
+                shutil.copyfile(nquads, path)
+                continue
+            with path.open("wb") as output:
+                ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), output,
+                             format=rdf_format(path),
+                             prefixes=prefixes if rdf_format(path) is ox.RdfFormat.TRIG else None)
+    return counts
+
+
+def _write_nquads(graphs: Iterable[Graph], path: Path) -> dict[Node, int]:
+    """The graphs' triples as N-Quads lines sorted by graph, subject, predicate and object, each
+    term converted once; the number of lines of each graph. A graph's lines sorted as text are
+    in that order, as the subject and predicate (IRIs or blank nodes) hold no character below
+    the space between them. Written a graph at a time, so that the text of only one graph is
+    in memory at once (at 1,000 articles, all of it would be some 600 MB more).
     """
     text = Converted(lambda term: str(to_oxigraph(term)))  # N-Triples, DEFAULT for the default
-    lines: dict[Node, list[str]] = {}
+    named: dict[Node, list[Graph]] = {}
     for graph in graphs:
-        lines.setdefault(graph.identifier, []).extend(
-            [f"{text[s]} {text[p]} {text[o]}" for s, p, o in graph])
-    written = []
-    for name in sorted(lines, key=text.__getitem__):
-        end = " .\n" if text[name] == str(ox.DefaultGraph()) else f" {text[name]} .\n"
-        written += [line + end for line in sorted(lines[name])]
-    nquads = "".join(written).encode()
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    for path in paths:
-        if rdf_format(path) is ox.RdfFormat.N_QUADS:
-            path.write_bytes(nquads)
-            continue
-        with path.open("wb") as output:
-            ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), output,
-                         format=rdf_format(path),
-                         prefixes=prefixes if rdf_format(path) is ox.RdfFormat.TRIG else None)
-    return {name: len(graph_lines) for name, graph_lines in lines.items()}
+        named.setdefault(graph.identifier, []).append(graph)
+    counts = {}
+    with path.open("wb") as output:
+        for name in sorted(named, key=text.__getitem__):
+            end = " .\n" if text[name] == str(ox.DefaultGraph()) else f" {text[name]} .\n"
+            lines = sorted([f"{text[s]} {text[p]} {text[o]}"
+                            for graph in named[name] for s, p, o in graph])
+            output.write("".join([line + end for line in lines]).encode())
+            counts[name] = len(lines)
+    return counts
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
