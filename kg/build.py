@@ -13,10 +13,10 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 from rdflib.term import Node
 from rich.progress import Progress
 
@@ -74,28 +74,29 @@ def read_sources() -> Sources:
                    read_ontology(), wikidata)
 
 
-def assemble(sources: Sources, progress: Progress | None = None, workers: int = 1,
-             cache: ExtractionCache | None = None) -> Dataset:
-    """The dataset in memory: ontology, registry and one graph per document, unvalidated;
-    documents are extracted in `workers` processes, except those whose extraction the `cache`
-    keeps (and new extractions are added to it)."""
-    dataset = Dataset()
-    for graph in assemble_graphs(sources, progress, workers, cache):
-        named = dataset.graph(graph.identifier)
-        named += graph
-    return dataset
-
-
 def assemble_graphs(sources: Sources, progress: Progress | None = None, workers: int = 1,
                     cache: ExtractionCache | None = None) -> list[Graph]:
-    """`assemble`'s named graphs, each on its own store (ontology, registry, links, Wikidata,
-    then the documents'): a build writes and validates them without an rdflib Dataset, whose
-    store files every triple under its graph and scans every graph's matches on a lookup."""
-    by_key = {document.key: document for document in sources.corpus}
-    graphs = [simple_graph(sources.ontology, iris.ONTOLOGY_GRAPH),
-              simple_graph(registry_triples(sources.registry, by_key), iris.REGISTRY_GRAPH),
+    """The dataset's named graphs in memory, unvalidated, each on its own store (ontology,
+    registry, links, Wikidata, then the documents'): a build writes and validates them without
+    an rdflib Dataset, whose store files every triple under its graph and scans every graph's
+    matches on a lookup. Documents are extracted in `workers` processes, except those whose
+    extraction the `cache` keeps (and new extractions are added to it)."""
+    graphs = [simple_graph(sources.ontology, iris.ONTOLOGY_GRAPH), registry_graph(sources),
               simple_graph(sources.wikidata[0], iris.LINKS_GRAPH),
               simple_graph(sources.wikidata[1], iris.WIKIDATA_GRAPH)]
+    return graphs + document_graphs(sources, progress, workers, cache)
+
+
+def registry_graph(sources: Sources) -> Graph:
+    """The registry's entries as a named graph, with curated evidence quoting the corpus."""
+    by_key = {document.key: document for document in sources.corpus}
+    return simple_graph(registry_triples(sources.registry, by_key), iris.REGISTRY_GRAPH)
+
+
+def document_graphs(sources: Sources, progress: Progress | None = None, workers: int = 1,
+                    cache: ExtractionCache | None = None) -> list[Graph]:
+    """One named graph per document of `sources.corpus`, in corpus order, with the events
+    several documents report reconciled into one (kg/reconcile.py)."""
     task = progress.add_task("extracting", total=len(sources.corpus)) if progress else None
     documents = []
     for extraction in _extractions(sources, workers, cache):
@@ -105,7 +106,16 @@ def assemble_graphs(sources: Sources, progress: Progress | None = None, workers:
         if progress and task is not None:
             progress.advance(task)
     reconcile_events(documents)
-    return graphs + documents
+    return documents
+
+
+def extract_folder(folder: Path, sources: Sources) -> tuple[list[Document], list[Graph]]:
+    """The articles of a folder in the corpus format and their graphs, extracted as `kg build`
+    extracts corpus/ (reconciled with each other, not with the corpus), unvalidated and
+    written nowhere: `kg evaluate --corpus` scores articles the rules were not written
+    against. Raises CorpusError for a folder without articles or a malformed one."""
+    articles = read_corpus(folder)
+    return articles, document_graphs(replace(sources, corpus=articles))
 
 
 def _extractions(sources: Sources, workers: int, cache: ExtractionCache | None

@@ -18,7 +18,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from kg import __version__, iris, paths
+from kg import __version__, paths
 from kg.errors import InvalidGraph, KgError
 
 stderr = Console(stderr=True)
@@ -178,22 +178,26 @@ def extract(article: Path, output: Path | None, title: str | None, publisher: st
 
 
 @main.command()
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=paths.CORPUS_DIR, show_default="corpus/",
+              help="Folder of articles in the corpus format to extract and score, e.g. "
+              "tests/data/unseen/ (articles the rules were not written against).")
 @click.option("--gold", type=click.Path(path_type=Path, file_okay=False), default=paths.GOLD_DIR,
               show_default="tests/gold/", help="Folder of gold files, one per document.")
 @click.option("--details/--summary", default=True, show_default=True,
               help="List every miss and false positive under the scores.")
 @reports_errors
-def evaluate(gold: Path, details: bool) -> None:
+def evaluate(corpus: Path, gold: Path, details: bool) -> None:
     """Score the extractor against the hand-made gold facts (precision, recall, F1)."""
-    from kg.build import assemble, read_sources
+    from kg.build import extract_folder, read_sources, registry_graph
     from kg.evaluate import evaluate as score
     from kg.evaluate import render_report
 
     sources = read_sources()
-    dataset = assemble(sources)
-    graphs = {document.key: dataset.graph(iris.document_graph(document.key))
-              for document in sources.corpus}
-    report = score(graphs, sources.corpus, gold, dataset.graph(iris.REGISTRY_GRAPH))
+    documents, graphs = extract_folder(corpus, sources)
+    report = score({document.key: graph for document, graph in zip(documents, graphs,
+                                                                    strict=True)},
+                   documents, gold, registry_graph(sources))
     click.echo(render_report(report, details), nl=False)
 
 

@@ -103,17 +103,23 @@ def evaluate(dataset_graphs: dict[str, Graph], documents: Iterable[Document], go
              registry_graph: Graph | None = None) -> Report:
     """Score each document's named graph against its gold file (documents without one are
     skipped). `registry_graph` gives the curated roles of registry events that documents
-    describe without naming them: the extractor identified the event, roles and all."""
+    describe without naming them: the extractor identified the event, roles and all.
+    Raises InputError when no document has a gold file, or naming a bad gold file's line."""
     report = Report()
+    scored = 0
     for document in documents:
         path = gold_dir / f"{document.key}.yaml"
         if not path.is_file():
             continue
+        scored += 1
         gold_entities, gold_facts = read_gold(path, document)
         graph = dataset_graphs[document.key]
         _score_entities(report, document.key, gold_entities, extracted_entities(graph, document))
         score_facts(report, document.key, gold_facts, extracted_facts(graph, document,
                                                                           registry_graph))
+    if not scored:
+        raise InputError("no gold file names any of the documents; write <document key>.yaml "
+                         "for each (see tests/gold/), or pass the folder with --gold", gold_dir)
     events, everything = report.score("events"), report.score("all facts")
     for name in FACT_TYPES:
         score = report.scores.get(name)
@@ -125,24 +131,64 @@ def evaluate(dataset_graphs: dict[str, Graph], documents: Iterable[Document], go
 
 
 def read_gold(path: Path, document: Document) -> tuple[set[str], list[Fact]]:
-    """A gold file's entity keys and facts, with each quote located in the body."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """A gold file's entity keys and facts, with each quote located in the body.
+
+    Raises InputError naming the file and line of a fact that cannot be read: YAML that does
+    not parse, a missing key, an unknown type, a quote that is not in the body.
+    """
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+        lines = _fact_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as error:
+        # "found unexpected end of stream" alone hides where the unclosed quote began
+        since = (f" {error.context} that starts on line {error.context_mark.line + 1}"
+                 if error.context and error.context_mark else "")
+        raise InputError(f"not YAML: {error.problem}{since}", path,
+                         error.problem_mark.line + 1 if error.problem_mark else None) from None
+    facts = data.get("facts") or [] if isinstance(data, dict) else None
+    if not isinstance(facts, list):
+        raise InputError("expected a mapping with `entities` and a list of `facts`, as in "
+                         "tests/gold/", path)
     entities = {_key(value) for value in data.get("entities") or []}
-    facts = []
-    for item in data.get("facts") or []:
-        if item.get("type") not in FACT_TYPES:
-            raise InputError(f"fact {item.get('id')!r} has unknown type {item.get('type')!r}",
-                             path)
+    return entities, [_read_fact(item, document, path, line)
+                      for item, line in zip(facts, lines, strict=True)]
+
+
+def _read_fact(item: dict, document: Document, path: Path, line: int) -> Fact:
+    """One gold fact; errors name its line in the gold file."""
+    if not isinstance(item, dict):
+        raise InputError(f"a fact is a mapping of keys (id, type, quote ...), not {item!r}",
+                         path, line)
+    required = ("id", "type", "quote", "speaker") if item.get("type") == "Statement" else (
+        "id", "type", "quote")
+    missing = [key for key in required if key not in item]
+    if missing:
+        raise InputError(f"fact {item.get('id')!r} has no {', '.join(missing)}; every fact "
+                         "needs an id, a type and a quote (a Statement also a speaker)",
+                         path, line)
+    if item["type"] not in FACT_TYPES:
+        raise InputError(f"fact {item['id']!r} has unknown type {item['type']!r}; expected "
+                         f"one of {', '.join(FACT_TYPES)}", path, line)
+    try:
         start, end = locate_quote(document, item["quote"])
-        roles = {role: frozenset(_key(v) for v in _values(item[role]))
-                 for role in ROLES if role in item}
-        if "status" in item:
-            roles["status"] = frozenset({item["status"]})
         if item["type"] == "Statement":
-            roles["speaker"] = frozenset(_key(v) for v in _values(item["speaker"]))
             start, end = locate_quote(document, item.get("words") or item["quote"])
-        facts.append(Fact(item["type"], start, end, roles, item["quote"], item["id"]))
-    return entities, facts
+    except InputError as error:
+        raise InputError(f"fact {item['id']!r}: {error.problem}", path, line) from None
+    roles = {role: frozenset(_key(v) for v in _values(item[role]))
+             for role in ROLES if role in item}
+    if "status" in item:
+        roles["status"] = frozenset({item["status"]})
+    return Fact(item["type"], start, end, roles, item["quote"], item["id"])
+
+
+def _fact_lines(root: yaml.Node | None) -> list[int]:
+    """The line (counting from 1) of each item under the top-level `facts` key."""
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        if key.value == "facts" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
 
 
 def extracted_entities(graph: Graph, document: Document) -> set[str]:

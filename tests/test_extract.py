@@ -55,6 +55,7 @@ def test_extract_other_language_warns_and_invents_nothing(tmp_path):
 def test_extract_article_without_events_gives_none(tmp_path):
     result = run_kg("extract", str(ARTICLES / "no-event.txt"), "--title", "Weather")
     assert result.returncode == 0
+    assert "no-event.txt: no recognisable event in the text" in result.stderr
     dataset = Dataset()
     dataset.parse(data=result.stdout, format="trig")
     assert not any(any(dataset.quads((None, RDF.type, cls, None))) for cls in EVENT_CLASSES)

@@ -322,9 +322,10 @@ def _noun_cue(token: Token, lexicon: _Lexicon) -> bool:
     if token.pos_ not in {"NOUN", "PROPN"}:
         return False
     lemma = token.lemma_.lower()
+    modifiers = lexicon.modified_nouns.get(lemma)  # most nouns have none: no children to read
     if not (lemma in lexicon.nouns or _hyphenated(token) in lexicon.nouns
-            or any(child.lower_ in lexicon.modified_nouns.get(lemma, ())
-                   for child in token.children if child.dep_ in MODIFIERS)):
+            or (modifiers and any(child.lower_ in modifiers for child in token.children
+                                  if child.dep_ in MODIFIERS))):
         return False
     return not (token.dep_ in MODIFIERS and _noun_cue(token.head, lexicon))
 

@@ -24,10 +24,12 @@ from kg.extract.nlp import sentence_span
 from kg.extract.roles import (
     Argument,
     arguments,
+    covers,
     named_entities,
     named_entity,
     own_phrase,
     participial,
+    token_starts,
 )
 from kg.registry import FORCE_TYPES, Entity, Registry
 
@@ -91,12 +93,14 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
     states a location phrase speaks of, and which places lie in which. An event whose grammar
     tells no status but whose date ended before the `anchor` (the publication date) is
     Completed."""
-    triggers = _triggers()
+    triggers, phrase_starts = _triggers(), _phrase_starts()
     borders = _borders(registry)
     containers = _containers(registry)
     found: list[EventMention] = []
     for token in doc:
-        trigger = _phrase_trigger(token, triggers) or triggers.get(token.lemma_.lower())
+        lemma = token.lemma_.lower()
+        trigger = ((_phrase_trigger(token, triggers) if lemma in phrase_starts else None)
+                   or triggers.get(lemma))
         if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
             continue
         event = _event(token, trigger, mentions, borders, containers, registry)
@@ -370,9 +374,10 @@ def _sides_of_one(first: EventMention, second: EventMention) -> bool:
     def keys(event: EventMention, role: str) -> set[str | None]:
         return {m.key for m in event.roles.get(role, [])}
 
+    if first.type != second.type or first.sentence != second.sentence:  # most pairs: early
+        return False
     sides = [(bool(keys(e, "agent")), bool(keys(e, "affected"))) for e in (first, second)]
-    return (first.type == second.type and first.sentence == second.sentence
-            and bool(keys(first, "location")) and keys(first, "location") == keys(
+    return (bool(keys(first, "location")) and keys(first, "location") == keys(
                 second, "location")
             and sorted(sides) == [(False, True), (True, False)])
 
@@ -478,9 +483,8 @@ def _force_serving_in(state: str, places: Sequence[Mention], registry: Registry,
 def _forces_in(word: Token, mentions: Sequence[Mention]) -> list[Mention]:
     """The forces named in a force's own phrase: a force qualifying another is one coordinated
     with it that the parser hung on it as a modifier."""
-    own = own_phrase(word)
-    return [m for m in mentions
-            if m.type in FORCES and any(m.start <= t.idx < m.end for t in own)]
+    starts = token_starts(own_phrase(word))
+    return [m for m in mentions if m.type in FORCES and covers(m.start, m.end, starts)]
 
 
 def _names_some_places(word: Token, mention: Mention) -> bool:
@@ -635,8 +639,8 @@ def date_in_clause(word: Token, dates: Sequence[DateMention]) -> DateMention | N
     The clause is the word's subtree without the clauses it governs in turn (what someone
     said, a coordinated second event), whose dates are theirs.
     """
-    own = clause_tokens(word)
-    inside = [d for d in dates if any(d.start <= t.idx < d.end for t in own)]
+    starts = token_starts(clause_tokens(word))
+    inside = [d for d in dates if covers(d.start, d.end, starts)]
     return min(inside, key=lambda d: abs(d.start - word.idx), default=None)
 
 
@@ -669,6 +673,14 @@ def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | Non
         if trigger:
             return trigger
     return None
+
+
+@cache
+def _phrase_starts() -> frozenset[str]:
+    """What the first words of a multi-word trigger may be ("pull", "leave", "leave in"):
+    `_phrase_trigger` is worth asking only for a lemma among them."""
+    return frozenset(phrase[:at] for phrase in _triggers()
+                     for at, character in enumerate(phrase) if character == " ")
 
 
 @cache

@@ -34,7 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 
 from spacy.tokens import Doc, Token
 
@@ -105,6 +105,16 @@ class _Cues:
     unattested_modifiers: frozenset[str]
     unattested_governors: frozenset[str]
 
+    @cached_property
+    def readings(self) -> frozenset[str]:
+        """The lemmas some reading of `_Reader.read` starts from: each begins by checking
+        that its word is one of its cues or the first word of one of its phrases."""
+        return frozenset().union(
+            self.containing, self.member_nouns, self.membership_nouns, self.joining,
+            self.leading, self.founding, self.withholding,
+            (phrase[0] for phrase in (*self.containing_phrases, *self.joining_phrases,
+                                      *self.founding_phrases)))
+
 
 @dataclass(frozen=True)
 class _Ref:
@@ -160,6 +170,8 @@ class _Reader:
 
     def read(self, token: Token) -> Iterator[MembershipMention]:
         """The memberships a cue word states (all but suspended relations)."""
+        if token.lemma_.lower() not in self.cues.readings:  # most words: no rule to try
+            return
         for rule in (self._contained, self._including, self._member_noun, self._membership_noun,
                      self._joined, self._led, self._founded, self._withheld):
             yield from rule(token)

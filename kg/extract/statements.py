@@ -58,16 +58,17 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
     found: dict[tuple[int, int], StatementMention] = {}
     last_speaker: Mention | None = None
     issued: dict[str, Mention] = {}  # who last spoke "in a statement", by the document's noun
+    speech = _speech()
     for token in doc:
         statement = None
-        lemma = token.lemma_.lower()
-        if token.pos_ in {"VERB", "AUX"} and lemma in _speech()["verbs"]:
+        lemma, pos = token.lemma_.lower(), token.pos_
+        if pos in {"VERB", "AUX"} and lemma in speech["verbs"]:
             statement = _reported(token, mentions, quotations, last_speaker)
-        elif token.pos_ == "VERB" and lemma in _speech()["document_verbs"]:
+        elif pos == "VERB" and lemma in speech["document_verbs"]:
             statement = _document_reads(token, issued, quotations)
         elif _attribution(token):
             statement = _according_to(token, mentions)
-        elif token.pos_ == "NOUN" and token.lemma_.lower() in _speech()["nouns"]:
+        elif pos == "NOUN" and lemma in speech["nouns"]:
             statement = _speech_noun(token, mentions)
         if statement is not None and statement.words not in found:
             found[statement.words] = statement
@@ -271,14 +272,18 @@ def _speaker(phrase: Token, mentions: Sequence[Mention], line_start: int = 0
 def _attribution(token: Token) -> bool:
     """The head word of an attribution phrase ("according" in "according to X")."""
     doc = token.doc
-    return any(token.lower_ == words[0]
-               and [t.lower_ for t in doc[token.i:token.i + len(words)]] == words
-               for words in _attribution_words())
+    return any([t.lower_ for t in doc[token.i:token.i + len(words)]] == words
+               for words in _attribution_words().get(token.lower_, ()))
 
 
 @cache
-def _attribution_words() -> tuple[list[str], ...]:
-    return tuple(phrase.split() for phrase in _speech()["attributions"])
+def _attribution_words() -> dict[str, list[list[str]]]:
+    """The attribution phrases' words, under their first word (every token is tried)."""
+    phrases: dict[str, list[list[str]]] = {}
+    for phrase in _speech()["attributions"]:
+        words = phrase.split()
+        phrases.setdefault(words[0], []).append(words)
+    return phrases
 
 
 def _cover(word: Token, start: int, end: int) -> tuple[int, int]:

@@ -22,6 +22,8 @@ from kg.stages import Additions, DocumentState, stage
 from kg.vocab import CKG
 
 ROLE_ORDER = ("force", "agent", "participant", "affected", "location")
+NO_EVENT = ("no recognisable event in the text (no trigger of lexicons/events.yaml with a role "
+            "it names); its names and dates are kept")
 
 
 @stage("events", requires={"parse", "entities", "dates", "anchor"}, provides={"events"})
@@ -40,7 +42,9 @@ def extract_events(state: DocumentState) -> Additions:
             dated.add(node)
         if event.status:
             with_status.add(node)
-    return Additions(triples, {"events": events})
+    # an empty or non-English body has no tokens and its own warning already
+    warnings = [NO_EVENT] if not events and len(state.provided["parse"]) else []
+    return Additions(triples, {"events": events}, warnings)
 
 
 def event_node(event: EventMention) -> URIRef:
