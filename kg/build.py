@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.term import Node
 from rich.progress import Progress
 
 from kg import __version__, iris, paths
@@ -193,10 +194,11 @@ def _write_and_check(graphs: list[Graph], release: Path, sources: Sources,
                      docs: bool, cache_file: Path | None) -> BuildReport:
     trig = release / "dataset.trig"
     locator = Locator(trig)
+    written: dict[Node, int] = {}  # triples per graph, counted by the writer
 
     def write() -> None:
         clock = time.perf_counter()
-        write_graphs(graphs, trig, release / "dataset.nq")
+        written.update(write_graphs(graphs, trig, release / "dataset.nq"))
         timings["write"] = time.perf_counter() - clock
         locator.read()  # for the findings' lines, which would otherwise be read after
 
@@ -222,8 +224,8 @@ def _write_and_check(graphs: list[Graph], release: Path, sources: Sources,
         clock = time.perf_counter()
         write_ontology_docs(release / "ontology")
         timings["docs"] = time.perf_counter() - clock
-    # SimpleMemory counts a graph's triples by walking them: once each
-    sizes = {str(graph.identifier): size for graph in graphs if (size := len(graph))}
+    sizes = {str(graph.identifier): size for graph in graphs
+             if (size := written.get(graph.identifier, 0))}
     report = BuildReport(release, sizes, timings, findings)
     manifest = {
         "version": __version__,

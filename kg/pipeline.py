@@ -7,6 +7,7 @@ no earlier stage provides, stops the build with the gap named.
 from __future__ import annotations
 
 import difflib
+import gc
 import logging
 import multiprocessing
 from collections.abc import Iterator, Sequence
@@ -150,10 +151,18 @@ def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
     batches = [documents[first:first + size] for first in range(0, len(documents), size)]
     terms = Converted(to_rdflib)  # one term object for each thing the documents name
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_take_plan, initargs=(alone, registry)) as pool:
-        for batch, results in zip(batches, pool.imap(_run_batch, batches), strict=True):
-            for document, (data, warnings) in zip(batch, results, strict=True):
-                yield Extraction.from_ntriples(document, data, warnings, terms)
+    try:
+        with context.Pool(workers, initializer=_take_plan, initargs=(alone, registry)) as pool:
+            for batch, results in zip(batches, pool.imap(_run_batch, batches), strict=True):
+                for document, (data, warnings) in zip(batch, results, strict=True):
+                    yield Extraction.from_ntriples(document, data, warnings, terms)
+                    # What this process holds now (the documents so far, and the graphs the
+                    # caller made of them) stays to the end: frozen, the collector no longer
+                    # walks it all again at each full collection (0.8 s of the 7 s of CPU of
+                    # a 200-article build's main process, 0.07 s frozen).
+                    gc.freeze()
+    finally:
+        gc.unfreeze()
 
 
 _plan: tuple[list[PlannedStage], Registry] | None = None  # a worker's plan and registry
