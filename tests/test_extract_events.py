@@ -295,3 +295,23 @@ def test_events_a_headline_run_into_the_sentence_gives_it_no_arguments(registry)
 def test_events_status_from_a_permitting_verb_and_the_present(text, status, registry):
     [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
     assert deployment.status == status
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a border noun with its states (owner, "with" objects, demonyms) is the registry border
+    ("Russian guards have patrolled Armenia's frontiers with Iran and Turkey since 1995.",
+     [["armenia-iran-border"], ["armenia-turkey-border"]]),
+    ("Russian guards were posted at a crossing on the Iranian border.", [["armenia-iran-border"]]),
+    # naming one state: the one registry border it has
+    ("Russian guards were stationed along the border with Azerbaijan.",
+     [["armenia-azerbaijan-border"]]),
+])
+def test_events_borders_described_in_words_are_the_registry_borders(text, expected, registry):
+    found = [e for e in events(text, registry) if e.type == "Deployment"]
+    assert [roles(e)["location"] for e in found] == expected
+
+
+def test_events_the_present_perfect_since_a_start_goes_on(registry):
+    [event] = [e for e in events("Russian guards have patrolled Syunik since 2021.", registry)
+               if e.type == "Deployment"]
+    assert event.status == "Ongoing"

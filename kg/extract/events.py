@@ -276,6 +276,18 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
                   for m in named_entities(a.token, mentions) if m.type == "State" and m.key}
     used_companions = False
     for argument in found_arguments:
+        border = _border_in(argument.token)
+        if border is not None and registry is not None and not any(
+                m.type == "Border" for m in named_entities(border, mentions)):
+            # "patrolled Armenia's frontiers with Turkey", "on the Turkish border": the
+            # registry's borders, not the states that name them
+            places = _borders_named(border, mentions, borders, companions, registry)
+            if places:
+                used_companions = True
+                for place in places:
+                    if place not in event.roles.get("location", []):
+                        event.roles.setdefault("location", []).append(place)
+                continue
         mention = named_entity(argument.token, mentions)
         if mention is None and registry is not None and argument.relation in LOCATIVE:
             mention = _demonym_place(argument.token, registry)
@@ -525,6 +537,35 @@ def _borders_between(word: Token, places: list[Mention], borders: dict[frozenset
             if pair <= states]
 
 
+def _border_in(word: Token) -> Token | None:
+    """The border noun an argument is or ends in: "frontiers", "a checkpoint on the border"."""
+    nouns = set(read_lexicon("places")["border_nouns"])
+    candidates = [word, *(grandchild for child in word.children if child.dep_ == "prep"
+                          for grandchild in child.children if grandchild.dep_ == "pobj")]
+    return next((token for token in candidates if token.lemma_.lower() in nouns), None)
+
+
+def _borders_named(border: Token, mentions: Sequence[Mention],
+                   borders: dict[frozenset[str], Mention], companions: set[str],
+                   registry: Registry) -> list[Mention]:
+    """The registry borders a border noun names: between the states in its phrase (names,
+    possessors, demonyms: "Armenia's borders with Turkey and Iran", "the Turkish border") and
+    those the trigger has "with"; naming one state, the one registry border it has, if just
+    one ("the border with Azerbaijan")."""
+    demonyms = read_lexicon("positions")["demonyms"]
+    states = {m.key for m in named_entities(border, mentions) if m.type == "State" and m.key}
+    states |= {demonyms[t.text] for t in border.subtree if t.dep_ == "amod" and t.text in demonyms}
+    states = {key for key in states | companions if key in registry.entities}
+    fitting = [mention for pair, mention in sorted(borders.items(), key=lambda i: str(i[1].node))
+               if pair <= states] or (
+        [mention for pair, mention in borders.items() if states & pair] if len(states) == 1
+        else [])
+    if len(states) == 1 and len(fitting) > 1:
+        return []  # which of the state's borders is meant needs more than its name
+    return [Mention(m.node, m.type, border.idx, border.idx + len(border), m.key, m.name)
+            for m in fitting]
+
+
 def _borders(registry: Registry | None) -> dict[frozenset[str], Mention]:
     """Each registry Border by the pair of states it separates."""
     if registry is None:
@@ -585,6 +626,10 @@ def status_of(token: Token) -> str | None:
     # under a verb that, over a noun or an infinitive ("announced the withdrawal"), plans it.
     if auxiliaries & set(lexicon["planned"]["auxiliaries"]):
         return "Planned"
+    if token.tag_ == "VBN" and auxiliaries & set(lexicon["ongoing"]["present_perfect"]) and any(
+            child.dep_ == "prep" and child.lower_ in set(lexicon["ongoing"]["from_a_start"])
+            for child in verb.children):
+        return "Ongoing"  # "have patrolled the border since 1992": and still do
     if token.tag_ == "VBD" or (token.tag_ == "VBN" and auxiliaries & HAVE_FORMS):
         return "Completed"
     if token.tag_ == "VBG" and auxiliaries & BE_FORMS:
