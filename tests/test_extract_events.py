@@ -315,3 +315,18 @@ def test_events_the_present_perfect_since_a_start_goes_on(registry):
     [event] = [e for e in events("Russian guards have patrolled Syunik since 2021.", registry)
                if e.type == "Deployment"]
     assert event.status == "Ongoing"
+
+
+@pytest.mark.parametrize(("text", "type_name", "expected"), [
+    # posts held are a deployment where the posts are
+    ("Russian border guards man four posts in Syunik.", "Deployment",
+     {"force": ["russian-border-guards-in-armenia"], "location": ["syunik-province"]}),
+    ("Russian border guards stand on the border with Azerbaijan.", "Deployment",
+     {"force": ["russian-border-guards-in-armenia"], "location": ["armenia-azerbaijan-border"]}),
+    # "its" force is that of the state its clause's subject names
+    ("Russia finished the withdrawal of its peacekeepers from Nagorno-Karabakh.", "Withdrawal",
+     {"force": ["russian-peacekeeping-contingent"], "location": ["nagorno-karabakh"]}),
+])
+def test_events_held_posts_and_forces_owned_through_its(text, type_name, expected, registry):
+    [event] = [e for e in events(text, registry) if e.type == type_name]
+    assert {role: keys for role, keys in roles(event).items() if role != "agent"} == expected

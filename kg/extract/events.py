@@ -324,7 +324,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
     if "location" in event.roles:  # across arguments too: "left X village in Y Province"
         event.roles["location"] = _most_specific(event.roles["location"], containers)
     if "force" not in event.roles and registry is not None and trigger.needs & {"force"}:
-        event.roles["force"] = _unnamed_force(found_arguments, event, registry, containers)
+        event.roles["force"] = _unnamed_force(found_arguments, event, registry, containers,
+                                              mentions)
     if "force" in event.roles and "location" not in event.roles:
         places = _stationed_places(found_arguments, mentions)
         if places:
@@ -425,24 +426,30 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
 
 
 def _unnamed_force(found_arguments: list[Argument], event: EventMention, registry: Registry,
-                   containers: dict[str, set[str]]) -> list[Mention]:
+                   containers: dict[str, set[str]], mentions: Sequence[Mention]) -> list[Mention]:
     """"Russia sent roughly 2,000 troops to the region", "Armenian soldiers patrol near
     Askeran": a bare noun that names a force but not whose (lexicons/references.yaml's
     force_nouns), as the trigger's subject or object, is the force of the state its demonym
     names, else of the acting state: the one serving in the event's place, else the state's
     only force of the noun's class. A possessed or determined one ("its border guards", "the
     troops") points at a force the text has in mind, which may be another; references.py
-    resolves those."""
+    resolves those, but for a force of a class narrower than the armed forces owned through
+    "its" by the state its clause's subject names ("Russia completed the withdrawal of its
+    peacekeepers")."""
     nouns = read_lexicon("references")["force_nouns"]
     demonyms = read_lexicon("positions")["demonyms"]
     agents = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
     for argument in found_arguments:
         cls = nouns.get(argument.token.lemma_.lower())
-        if argument.relation not in {"subject", "object"} or cls is None or _determined(
-                argument.token):
+        if argument.relation not in {"subject", "object", "of"} or cls is None:
+            continue
+        # "its troops" may be any of the state's forces; "its peacekeepers" are of one class
+        owner = _subject_state(argument.token, mentions) if cls != "MilitaryForce" else None
+        if _determined(argument.token) and owner is None:
             continue
         states = {demonyms[c.text] for c in argument.token.children
-                  if c.dep_ == "amod" and c.text in demonyms} or agents
+                  if c.dep_ == "amod" and c.text in demonyms} or (
+            {owner} if owner else agents)
         if len(states) != 1:
             continue
         [state] = states
@@ -454,6 +461,19 @@ def _unnamed_force(found_arguments: list[Argument], event: EventMention, registr
             return [Mention(iris.entity(force.key), force.type, word.idx, word.idx + len(word),
                             force.key, word.text, reference=True)]
     return []
+
+
+def _subject_state(noun: Token, mentions: Sequence[Mention]) -> str | None:
+    """The state owning a noun through "its": the one that is the subject of the nearest verb
+    above it ("Russia completed the withdrawal of its peacekeepers")."""
+    if not any(child.dep_ == "poss" and child.lower_ == "its" for child in noun.children):
+        return None
+    word = noun
+    while word.head is not word and word.pos_ not in {"VERB", "AUX"}:
+        word = word.head
+    subject = next((child for child in word.children if child.dep_ == "nsubj"), None)
+    mention = named_entity(subject, mentions) if subject is not None else None
+    return mention.key if mention is not None and mention.type == "State" else None
 
 
 def _determined(noun: Token) -> bool:
@@ -593,7 +613,8 @@ def _containers(registry: Registry | None) -> dict[str, set[str]]:
 
 def _stationed_places(found_arguments: list[Argument], mentions: Sequence[Mention]
                       ) -> list[Mention]:
-    """Where a force leaving 'the points'/'the village' had been: places in its own clauses.
+    """Where a force leaving 'the points'/'the village' had been, or where the posts it holds
+    are: places in its own clauses or its object's.
 
     "border guards ... located in Tavush, Syunik ..." or "who had been stationed in Nerkin
     Hand", "withdraw the border guards that had been deployed at the airport": the subject's or
@@ -603,6 +624,12 @@ def _stationed_places(found_arguments: list[Argument], mentions: Sequence[Mentio
     for argument in found_arguments:
         if argument.relation not in {"subject", "object"}:
             continue
+        if argument.relation == "object":  # "man several posts in Syunik", "a base in Gyumri"
+            places += [mention for prep in argument.token.children
+                       if prep.dep_ == "prep" and prep.lower_ in LOCATIVE
+                       for place in prep.children if place.dep_ == "pobj"
+                       for mention in [named_entity(place, mentions)]
+                       if mention and mention.type in PLACES]
         for clause in argument.token.children:
             if clause.dep_ not in {"acl", "relcl"}:
                 continue
