@@ -330,3 +330,11 @@ def test_events_the_present_perfect_since_a_start_goes_on(registry):
 def test_events_held_posts_and_forces_owned_through_its(text, type_name, expected, registry):
     [event] = [e for e in events(text, registry) if e.type == type_name]
     assert {role: keys for role, keys in roles(event).items() if role != "agent"} == expected
+
+
+def test_events_a_phrase_object_of_another_kind_is_not_the_phrase(registry):
+    """"take over passport control" is no "take control"; "a 24-hour offensive" still is one."""
+    text = "Armenian officers took over passport control at Zvartnots International Airport."
+    assert not [e for e in events(text, registry) if e.type == "Capture"]
+    text = "In 2023, Azerbaijan launched a 24-hour offensive into Nagorno-Karabakh."
+    assert [e.type for e in events(text, registry)] == ["MilitaryOperation"]

@@ -736,8 +736,10 @@ def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | Non
     or its preposition and that one's object ("leave in control")."""
     lemma = token.lemma_.lower()
     for child in token.children:
-        if child.dep_ not in {"prt", "dobj", "prep"}:
-            continue
+        if child.dep_ not in {"prt", "dobj", "prep"} or (child.dep_ == "dobj" and any(
+                c.dep_ == "compound" and c.pos_ == "NOUN" and not c.n_lefts
+                for c in child.children)):
+            continue  # "take over passport control" is not "take control"; "24-hour" counts
         words = [f"{lemma} {child.lemma_.lower()}"]
         words += [f"{words[0]} {grandchild.lemma_.lower()}" for grandchild in child.children
                   if child.dep_ == "prep" and grandchild.dep_ == "pobj"]
