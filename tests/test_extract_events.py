@@ -338,3 +338,9 @@ def test_events_a_phrase_object_of_another_kind_is_not_the_phrase(registry):
     assert not [e for e in events(text, registry) if e.type == "Capture"]
     text = "In 2023, Azerbaijan launched a 24-hour offensive into Nagorno-Karabakh."
     assert [e.type for e in events(text, registry)] == ["MilitaryOperation"]
+
+
+def test_events_staying_on_is_a_deployment_going_on(registry):
+    text = "Russian border guards will stay on Armenia's border with Iran."
+    [event] = [e for e in events(text, registry) if e.type == "Deployment"]
+    assert (roles(event)["location"], event.status) == (["armenia-iran-border"], "Ongoing")

@@ -651,6 +651,8 @@ def status_of(token: Token) -> str | None:
     governor = governing.lemma_.lower() if governing is not None else ""
     # The event's own tense first: "announced that Armenia had suspended ..." is done, even
     # under a verb that, over a noun or an infinitive ("announced the withdrawal"), plans it.
+    if token.lemma_.lower() in set(lexicon["ongoing"]["continuing"]):
+        return "Ongoing"  # "will stay on the border": there already, and going on
     if auxiliaries & set(lexicon["planned"]["auxiliaries"]):
         return "Planned"
     if token.tag_ == "VBN" and auxiliaries & set(lexicon["ongoing"]["present_perfect"]) and any(
