@@ -344,3 +344,9 @@ def test_events_staying_on_is_a_deployment_going_on(registry):
     text = "Russian border guards will stay on Armenia's border with Iran."
     [event] = [e for e in events(text, registry) if e.type == "Deployment"]
     assert (roles(event)["location"], event.status) == (["armenia-iran-border"], "Ongoing")
+
+
+def test_events_the_state_hosting_a_base_is_where_the_force_is(registry):
+    text = "Armenia still hosts a Russian military base, with about 5,000 troops."
+    [event] = [e for e in events(text, registry) if e.type == "Deployment"]
+    assert roles(event) == {"location": ["armenia"], "force": ["russian-armed-forces"]}
