@@ -107,6 +107,7 @@ def test_statements_speaker_and_words(text, expected, registry):
      [("nikol-pashinyan", "that the bloc had failed")]),
     ("Pashinyan has proposed that both armies pull back.",
      [("nikol-pashinyan", "that both armies pull back")]),
+    ("Pashinyan has proposed to help with the talks.", []),
     # nothing said, and a headline's words told again below, are no statements
     ("Peskov did not say whether Russia would respond.", []),
     ("Pashinyan says Armenia will quit the bloc\nPashinyan said on Monday that Armenia would "

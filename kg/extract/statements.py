@@ -170,6 +170,8 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
             start <= t.idx < end for t in verb.subtree)
         if before or after or carried:
             return StatementMention(speaker, (start, end), _cover(verb, start, end), verb)
+    if not said and verb.lemma_.lower() in _speech()["clause_verbs"]:
+        return None
     if said:
         tokens = list(said[0].subtree)
     elif rootless:  # what follows the verb's own phrase is what was said
@@ -358,4 +360,5 @@ def _speech() -> dict[str, set[str]]:
     lexicon = read_lexicon("speech")
     return {name: {word.lower() for word in lexicon[name]}
             for name in ("verbs", "nouns", "attributions", "pronouns", "documents",
-                         "document_verbs", "institution_pronouns", "collective_nouns")}
+                         "document_verbs", "institution_pronouns", "collective_nouns",
+                         "clause_verbs")}
