@@ -559,10 +559,15 @@ def _borders_between(word: Token, places: list[Mention], borders: dict[frozenset
 
 def _border_in(word: Token) -> Token | None:
     """The border noun an argument is or ends in: "frontiers", "a checkpoint on the border"."""
-    nouns = set(read_lexicon("places")["border_nouns"])
+    nouns = _border_nouns()
     candidates = [word, *(grandchild for child in word.children if child.dep_ == "prep"
                           for grandchild in child.children if grandchild.dep_ == "pobj")]
     return next((token for token in candidates if token.lemma_.lower() in nouns), None)
+
+
+@cache
+def _border_nouns() -> frozenset[str]:
+    return frozenset(read_lexicon("places")["border_nouns"])
 
 
 def _borders_named(border: Token, mentions: Sequence[Mention],
@@ -651,12 +656,12 @@ def status_of(token: Token) -> str | None:
     governor = governing.lemma_.lower() if governing is not None else ""
     # The event's own tense first: "announced that Armenia had suspended ..." is done, even
     # under a verb that, over a noun or an infinitive ("announced the withdrawal"), plans it.
-    if token.lemma_.lower() in set(lexicon["ongoing"]["continuing"]):
+    if token.lemma_.lower() in lexicon["ongoing"]["continuing"]:
         return "Ongoing"  # "will stay on the border": there already, and going on
     if auxiliaries & set(lexicon["planned"]["auxiliaries"]):
         return "Planned"
     if token.tag_ == "VBN" and auxiliaries & set(lexicon["ongoing"]["present_perfect"]) and any(
-            child.dep_ == "prep" and child.lower_ in set(lexicon["ongoing"]["from_a_start"])
+            child.dep_ == "prep" and child.lower_ in lexicon["ongoing"]["from_a_start"]
             for child in verb.children):
         return "Ongoing"  # "have patrolled the border since 1992": and still do
     if token.tag_ == "VBD" or (token.tag_ == "VBN" and auxiliaries & HAVE_FORMS):

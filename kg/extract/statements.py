@@ -218,8 +218,9 @@ def _collective_speakers(doc: Doc, registry: Registry) -> list[Mention]:
     """The state in "Russian officials", "the Armenian side": a collective noun after a
     demonym (lexicons/speech.yaml) speaks for the demonym's state."""
     demonyms = read_lexicon("positions")["demonyms"]
+    nouns = _speech()["collective_nouns"]
     return [demonym_mention(child, demonyms[child.text], registry) for token in doc
-            if token.pos_ == "NOUN" and token.lemma_.lower() in _speech()["collective_nouns"]
+            if token.lemma_.lower() in nouns and token.pos_ == "NOUN"
             for child in token.children
             if child.dep_ in {"amod", "compound"} and child.text in demonyms]
 
