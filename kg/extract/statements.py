@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import numpy
 from spacy.tokens import Doc, Token
 
 from kg.extract.events import ACTORS
@@ -218,9 +219,11 @@ def _collective_speakers(doc: Doc, registry: Registry) -> list[Mention]:
     """The state in "Russian officials", "the Armenian side": a collective noun after a
     demonym (lexicons/speech.yaml) speaks for the demonym's state."""
     demonyms = read_lexicon("positions")["demonyms"]
-    nouns = _speech()["collective_nouns"]
-    return [demonym_mention(child, demonyms[child.text], registry) for token in doc
-            if token.lemma_.lower() in nouns and token.pos_ == "NOUN"
+    # the lemmas' hashes compared in one array: no Token made for the words that are not these
+    nouns = [doc.vocab.strings[noun] for noun in _speech()["collective_nouns"]]
+    found = numpy.flatnonzero(numpy.isin(doc.to_array("LEMMA"), nouns))
+    return [demonym_mention(child, demonyms[child.text], registry)
+            for token in (doc[int(index)] for index in found) if token.pos_ == "NOUN"
             for child in token.children
             if child.dep_ in {"amod", "compound"} and child.text in demonyms]
 
