@@ -21,6 +21,8 @@ from kg.evaluate import Fact, Report, evaluate, read_gold, render_report, score_
 from tests.conftest import DATA
 
 FLOORS = {  # fact type: (precision, recall)
+    # Raised to the scores measured on 2026-12-04 (branch quality, unchanged by its fixes),
+    # rounded down to the hundredth below, where a floor had been left lower.
     # events described without their name count as mentions of the registry event: 0.79 -> 0.83
     # names within names ("the State Duma Committee on CIS Affairs"): 0.83 -> 0.86
     # "our troops" in a speaker's words are the speaker's state's force: 0.86 -> 0.87
@@ -41,7 +43,7 @@ FLOORS = {  # fact type: (precision, recall)
     # Issue 3: relative-pronoun speakers, speech nouns ("accusations by X that"), "X's position
     # is that", "the statement reads", headings run into a subject, quotations that report
     # others, no words from "commented on": -> 0.95/0.91.
-    "Statement": (0.94, 0.90),
+    "Statement": (0.95, 0.91),
     # Another sentence's evidence of a matched event is that event read again, not a false
     # positive; mentions naming fewer roles (or unnamed places within the place) are the
     # fuller event told nearby; demonym agents ("an Azerbaijani offensive"), attendees ("shake
@@ -54,18 +56,18 @@ FLOORS = {  # fact type: (precision, recall)
     "Withdrawal": (0.99, 0.99),
     "Deployment": (0.99, 0.99),
     # Events told without roles are the registry event their date alone fits: events F1 0.90.
-    "events": (0.99, 0.94),
+    "events": (0.99, 0.95),
     "MilitaryOperation": (0.99, 0.66),
     "Capture": (0.99, 0.79),
     "Meeting": (0.99, 0.99),
-    "War": (0.95, 0.99),
+    "War": (0.99, 0.99),
     "MembershipChange": (0.99, 0.99),
-    "Membership": (0.95, 0.95),
-    "PositionHeld": (0.95, 0.95),
-    "Agreement": (0.90, 0.85),
+    "Membership": (0.99, 0.95),
+    "PositionHeld": (0.99, 0.99),
+    "Agreement": (0.99, 0.90),
     # Durations are amounts of time ("the 44-day war", "at least five years"): 0.78 -> 1.00 recall.
-    "Quantity": (0.93, 0.99),
-    "all facts": (0.97, 0.94),
+    "Quantity": (0.96, 0.99),
+    "all facts": (0.98, 0.95),
     "event status": (0.85, 0.99),  # precision: the share of matched events with the right status
 }
 
@@ -74,13 +76,17 @@ FLOORS = {  # fact type: (precision, recall)
 # never tuned against. Measured when the articles were added (P/R, tp/fp/fn): entities
 # 0.88/0.76 (207/27/64), events 0.67/0.32 (33/16/69), statements 0.66/0.51 (45/23/44), all
 # facts 0.78/0.51 (176/50/170); each floor is the figure rounded down to the hundredth below.
+# General fixes (branch quality: names written otherwise than the registry's, borders in words,
+# base and post triggers, institutional and collective speakers, "one of the members,
+# alongside", titles before a comma): entities 0.93/0.84 (228/16/43), events 0.78/0.41
+# (42/12/60), statements 0.83/0.71 (63/13/26), all facts 0.86/0.61 (212/34/134).
 UNSEEN_FLOORS = {  # fact type: (precision, recall), facts, then events, then totals
-    "entities": (0.88, 0.76), "PositionHeld": (0.93, 0.72), "Membership": (0.99, 0.39),
-    "Statement": (0.66, 0.50), "Agreement": (0.57, 0.23), "Quantity": (0.89, 0.84),
-    "Deployment": (0.36, 0.10), "Withdrawal": (0.91, 0.57), "Reinforcement": (0.99, 0.33),
-    "Meeting": (0.59, 0.23), "MilitaryOperation": (0.59, 0.29), "War": (0.99, 0.79),
-    "Capture": (0.49, 0.49), "MembershipChange": (0.79, 0.66),
-    "events": (0.67, 0.32), "all facts": (0.77, 0.50), "event status": (0.78, 0.99),
+    "entities": (0.93, 0.84), "PositionHeld": (0.94, 0.79), "Membership": (0.99, 0.52),
+    "Statement": (0.82, 0.70), "Agreement": (0.62, 0.29), "Quantity": (0.92, 0.84),
+    "Deployment": (0.66, 0.29), "Withdrawal": (0.91, 0.57), "Reinforcement": (0.99, 0.33),
+    "Meeting": (0.59, 0.23), "MilitaryOperation": (0.74, 0.29), "War": (0.99, 0.79),
+    "Capture": (0.79, 0.66), "MembershipChange": (0.79, 0.66),
+    "events": (0.77, 0.41), "all facts": (0.86, 0.61), "event status": (0.83, 0.99),
 }
 BAD_GOLD = DATA / "bad" / "gold"
 

@@ -295,3 +295,58 @@ def test_events_a_headline_run_into_the_sentence_gives_it_no_arguments(registry)
 def test_events_status_from_a_permitting_verb_and_the_present(text, status, registry):
     [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
     assert deployment.status == status
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a border noun with its states (owner, "with" objects, demonyms) is the registry border
+    ("Russian guards have patrolled Armenia's frontiers with Iran and Turkey since 1995.",
+     [["armenia-iran-border"], ["armenia-turkey-border"]]),
+    ("Russian guards were posted at a crossing on the Iranian border.", [["armenia-iran-border"]]),
+    # naming one state: the one registry border it has
+    ("Russian guards were stationed along the border with Azerbaijan.",
+     [["armenia-azerbaijan-border"]]),
+])
+def test_events_borders_described_in_words_are_the_registry_borders(text, expected, registry):
+    found = [e for e in events(text, registry) if e.type == "Deployment"]
+    assert [roles(e)["location"] for e in found] == expected
+
+
+def test_events_the_present_perfect_since_a_start_goes_on(registry):
+    [event] = [e for e in events("Russian guards have patrolled Syunik since 2021.", registry)
+               if e.type == "Deployment"]
+    assert event.status == "Ongoing"
+
+
+@pytest.mark.parametrize(("text", "type_name", "expected"), [
+    # posts held are a deployment where the posts are
+    ("Russian border guards man four posts in Syunik.", "Deployment",
+     {"force": ["russian-border-guards-in-armenia"], "location": ["syunik-province"]}),
+    ("Russian border guards stand on the border with Azerbaijan.", "Deployment",
+     {"force": ["russian-border-guards-in-armenia"], "location": ["armenia-azerbaijan-border"]}),
+    # "its" force is that of the state its clause's subject names
+    ("Russia finished the withdrawal of its peacekeepers from Nagorno-Karabakh.", "Withdrawal",
+     {"force": ["russian-peacekeeping-contingent"], "location": ["nagorno-karabakh"]}),
+])
+def test_events_held_posts_and_forces_owned_through_its(text, type_name, expected, registry):
+    [event] = [e for e in events(text, registry) if e.type == type_name]
+    assert {role: keys for role, keys in roles(event).items() if role != "agent"} == expected
+
+
+def test_events_a_phrase_object_of_another_kind_is_not_the_phrase(registry):
+    """"take over passport control" is no "take control"; "a 24-hour offensive" still is one."""
+    text = "Armenian officers took over passport control at Zvartnots International Airport."
+    assert not [e for e in events(text, registry) if e.type == "Capture"]
+    text = "In 2023, Azerbaijan launched a 24-hour offensive into Nagorno-Karabakh."
+    assert [e.type for e in events(text, registry)] == ["MilitaryOperation"]
+
+
+def test_events_staying_on_is_a_deployment_going_on(registry):
+    text = "Russian border guards will stay on Armenia's border with Iran."
+    [event] = [e for e in events(text, registry) if e.type == "Deployment"]
+    assert (roles(event)["location"], event.status) == (["armenia-iran-border"], "Ongoing")
+
+
+def test_events_the_state_hosting_a_base_is_where_the_force_is(registry):
+    text = "Armenia still hosts a Russian military base, with about 5,000 troops."
+    [event] = [e for e in events(text, registry) if e.type == "Deployment"]
+    assert roles(event) == {"location": ["armenia"], "force": ["russian-armed-forces"]}

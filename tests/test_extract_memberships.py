@@ -319,3 +319,16 @@ def test_find_memberships_scores_against_the_gold(corpus: list[Document],
     precision, recall, errors = score(corpus, registry)
     assert recall >= MIN_RECALL, errors
     assert precision >= MIN_PRECISION, errors
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # members listed beside one, of the organization named just before
+    ("The CSTO was founded in 1992. Kazakhstan is one of the six members, alongside Russia "
+     "and Belarus.", {("kazakhstan", "csto", "Active"), ("russia", "csto", "Active"),
+                      ("belarus", "csto", "Active")}),
+    # a relative clause's "whose members are" lists the members of what it qualifies
+    ("Kazakhstan stays in the CSTO, the Russian-led bloc whose other members are Russia and "
+     "Belarus.", {("russia", "csto", "Active"), ("belarus", "csto", "Active")}),
+])
+def test_memberships_listed_beside_one_or_through_whose(text, expected, registry):
+    assert members(text, registry) == expected

@@ -101,3 +101,18 @@ def test_find_mentions_no_new_names_on_a_headline_line(registry):
     headline = text.index("\n")
     assert not [m.name for m in find_mentions(doc, registry)
                 if not m.linked and m.start < headline]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # another word order, the other spelling and the other apostrophe of a registry name
+    ("A statement came from the Russian Defense Ministry.", ["ministry-of-defence-of-russia"]),
+    ("Russia's defence ministry denied it.", ["ministry-of-defence-of-russia"]),
+    # a state's only force after its demonym; an acronym of an international body
+    ("Azerbaijani units shelled the hills.", ["armed-forces-of-azerbaijan"]),
+    ("The EU sent observers.", ["european-union"]),
+    # a demonym alone is no new entity
+    ("Azerbaijani officials disagreed.", []),
+])
+def test_find_mentions_names_written_otherwise_than_the_registry(text, expected, registry):
+    doc = language_for(registry)(text)
+    assert [m.key for m in find_mentions(doc, registry)] == expected

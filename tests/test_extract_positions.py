@@ -236,3 +236,13 @@ def test_find_positions_scores_against_the_gold(corpus: list[Document],
     precision, recall, errors = score(corpus, registry)
     assert recall >= MIN_RECALL, errors
     assert precision >= MIN_PRECISION, errors
+
+
+def test_find_positions_reads_a_title_before_a_comma(registry: Registry) -> None:
+    """The title opening the clause, the name in apposition after it; after a preposition
+    the title is someone else's."""
+    assert found("Armenia's foreign minister, Ararat Mirzoyan, said the talks went well.",
+                 registry) == [("ararat-mirzoyan", "Foreign Minister", "armenia",
+                                "Armenia's foreign minister, Ararat Mirzoyan")]
+    assert found("In a letter to the president, Nikol Pashinyan said the talks went well.",
+                 registry) == []

@@ -394,3 +394,14 @@ def _number(value: object) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "one" before a noun of no listed unit is the article's sense
+    ("The guards were replaced one outpost at a time.", []),
+    ("All the votes went in one direction.", []),
+    # before a listed unit it still counts
+    ("Only one soldier stayed behind.", [("1", "troops", False, "one soldier")]),
+])
+def test_quantities_one_before_an_unlisted_noun_counts_nothing(text, expected, registry):
+    assert found(text, registry) == expected

@@ -89,3 +89,30 @@ def statements(text: str, registry) -> list[tuple[str | None, str]]:
 ])
 def test_statements_speaker_and_words(text, expected, registry):
     assert statements(text, registry) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "the ministry" and "it" stand for the institution named or speaking before
+    ("The Armenian Defence Ministry confirmed the attack. The ministry said the last convoy "
+     "had left.", [("ministry-of-defence-of-armenia", "confirmed the attack"),
+                   ("ministry-of-defence-of-armenia", "the last convoy had left")]),
+    ("The Kremlin denied the report. It said the talks would go on.",
+     [("kremlin", "denied the report"), ("kremlin", "the talks would go on")]),
+    # a state's people speaking together are the state
+    ("Azerbaijani diplomats said the road stays open.", [("azerbaijan", "the road stays open")]),
+    ("According to the Russian side, the posts were handed back.",
+     [("russia", "the posts were handed back")]),
+    # a participle without a subject speaks for its main verb's; "propose" reports too
+    ("Pashinyan backed the plan, telling reporters that the bloc had failed.",
+     [("nikol-pashinyan", "that the bloc had failed")]),
+    ("Pashinyan has proposed that both armies pull back.",
+     [("nikol-pashinyan", "that both armies pull back")]),
+    ("Pashinyan has proposed to help with the talks.", []),
+    # nothing said, and a headline's words told again below, are no statements
+    ("Peskov did not say whether Russia would respond.", []),
+    ("Pashinyan says Armenia will quit the bloc\nPashinyan said on Monday that Armenia would "
+     "quit the bloc.", [("nikol-pashinyan", "that Armenia would quit the bloc")]),
+])
+def test_statements_institutions_collectives_participles_and_no_statements(text, expected,
+                                                                            registry):
+    assert statements(text, registry) == expected

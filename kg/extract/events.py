@@ -276,6 +276,18 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
                   for m in named_entities(a.token, mentions) if m.type == "State" and m.key}
     used_companions = False
     for argument in found_arguments:
+        border = _border_in(argument.token)
+        if border is not None and registry is not None and not any(
+                m.type == "Border" for m in named_entities(border, mentions)):
+            # "patrolled Armenia's frontiers with Turkey", "on the Turkish border": the
+            # registry's borders, not the states that name them
+            places = _borders_named(border, mentions, borders, companions, registry)
+            if places:
+                used_companions = True
+                for place in places:
+                    if place not in event.roles.get("location", []):
+                        event.roles.setdefault("location", []).append(place)
+                continue
         mention = named_entity(argument.token, mentions)
         if mention is None and registry is not None and argument.relation in LOCATIVE:
             mention = _demonym_place(argument.token, registry)
@@ -312,7 +324,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
     if "location" in event.roles:  # across arguments too: "left X village in Y Province"
         event.roles["location"] = _most_specific(event.roles["location"], containers)
     if "force" not in event.roles and registry is not None and trigger.needs & {"force"}:
-        event.roles["force"] = _unnamed_force(found_arguments, event, registry, containers)
+        event.roles["force"] = _unnamed_force(found_arguments, event, registry, containers,
+                                              mentions)
     if "force" in event.roles and "location" not in event.roles:
         places = _stationed_places(found_arguments, mentions)
         if places:
@@ -413,24 +426,30 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
 
 
 def _unnamed_force(found_arguments: list[Argument], event: EventMention, registry: Registry,
-                   containers: dict[str, set[str]]) -> list[Mention]:
+                   containers: dict[str, set[str]], mentions: Sequence[Mention]) -> list[Mention]:
     """"Russia sent roughly 2,000 troops to the region", "Armenian soldiers patrol near
     Askeran": a bare noun that names a force but not whose (lexicons/references.yaml's
     force_nouns), as the trigger's subject or object, is the force of the state its demonym
     names, else of the acting state: the one serving in the event's place, else the state's
     only force of the noun's class. A possessed or determined one ("its border guards", "the
     troops") points at a force the text has in mind, which may be another; references.py
-    resolves those."""
+    resolves those, but for a force of a class narrower than the armed forces owned through
+    "its" by the state its clause's subject names ("Russia completed the withdrawal of its
+    peacekeepers")."""
     nouns = read_lexicon("references")["force_nouns"]
     demonyms = read_lexicon("positions")["demonyms"]
     agents = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
     for argument in found_arguments:
         cls = nouns.get(argument.token.lemma_.lower())
-        if argument.relation not in {"subject", "object"} or cls is None or _determined(
-                argument.token):
+        if argument.relation not in {"subject", "object", "of"} or cls is None:
+            continue
+        # "its troops" may be any of the state's forces; "its peacekeepers" are of one class
+        owner = _subject_state(argument.token, mentions) if cls != "MilitaryForce" else None
+        if _determined(argument.token) and owner is None:
             continue
         states = {demonyms[c.text] for c in argument.token.children
-                  if c.dep_ == "amod" and c.text in demonyms} or agents
+                  if c.dep_ == "amod" and c.text in demonyms} or (
+            {owner} if owner else agents)
         if len(states) != 1:
             continue
         [state] = states
@@ -442,6 +461,19 @@ def _unnamed_force(found_arguments: list[Argument], event: EventMention, registr
             return [Mention(iris.entity(force.key), force.type, word.idx, word.idx + len(word),
                             force.key, word.text, reference=True)]
     return []
+
+
+def _subject_state(noun: Token, mentions: Sequence[Mention]) -> str | None:
+    """The state owning a noun through "its": the one that is the subject of the nearest verb
+    above it ("Russia completed the withdrawal of its peacekeepers")."""
+    if not any(child.dep_ == "poss" and child.lower_ == "its" for child in noun.children):
+        return None
+    word = noun
+    while word.head is not word and word.pos_ not in {"VERB", "AUX"}:
+        word = word.head
+    subject = next((child for child in word.children if child.dep_ == "nsubj"), None)
+    mention = named_entity(subject, mentions) if subject is not None else None
+    return mention.key if mention is not None and mention.type == "State" else None
 
 
 def _determined(noun: Token) -> bool:
@@ -525,6 +557,40 @@ def _borders_between(word: Token, places: list[Mention], borders: dict[frozenset
             if pair <= states]
 
 
+def _border_in(word: Token) -> Token | None:
+    """The border noun an argument is or ends in: "frontiers", "a checkpoint on the border"."""
+    nouns = _border_nouns()
+    candidates = [word, *(grandchild for child in word.children if child.dep_ == "prep"
+                          for grandchild in child.children if grandchild.dep_ == "pobj")]
+    return next((token for token in candidates if token.lemma_.lower() in nouns), None)
+
+
+@cache
+def _border_nouns() -> frozenset[str]:
+    return frozenset(read_lexicon("places")["border_nouns"])
+
+
+def _borders_named(border: Token, mentions: Sequence[Mention],
+                   borders: dict[frozenset[str], Mention], companions: set[str],
+                   registry: Registry) -> list[Mention]:
+    """The registry borders a border noun names: between the states in its phrase (names,
+    possessors, demonyms: "Armenia's borders with Turkey and Iran", "the Turkish border") and
+    those the trigger has "with"; naming one state, the one registry border it has, if just
+    one ("the border with Azerbaijan")."""
+    demonyms = read_lexicon("positions")["demonyms"]
+    states = {m.key for m in named_entities(border, mentions) if m.type == "State" and m.key}
+    states |= {demonyms[t.text] for t in border.subtree if t.dep_ == "amod" and t.text in demonyms}
+    states = {key for key in states | companions if key in registry.entities}
+    fitting = [mention for pair, mention in sorted(borders.items(), key=lambda i: str(i[1].node))
+               if pair <= states] or (
+        [mention for pair, mention in borders.items() if states & pair] if len(states) == 1
+        else [])
+    if len(states) == 1 and len(fitting) > 1:
+        return []  # which of the state's borders is meant needs more than its name
+    return [Mention(m.node, m.type, border.idx, border.idx + len(border), m.key, m.name)
+            for m in fitting]
+
+
 def _borders(registry: Registry | None) -> dict[frozenset[str], Mention]:
     """Each registry Border by the pair of states it separates."""
     if registry is None:
@@ -552,7 +618,8 @@ def _containers(registry: Registry | None) -> dict[str, set[str]]:
 
 def _stationed_places(found_arguments: list[Argument], mentions: Sequence[Mention]
                       ) -> list[Mention]:
-    """Where a force leaving 'the points'/'the village' had been: places in its own clauses.
+    """Where a force leaving 'the points'/'the village' had been, or where the posts it holds
+    are: places in its own clauses or its object's.
 
     "border guards ... located in Tavush, Syunik ..." or "who had been stationed in Nerkin
     Hand", "withdraw the border guards that had been deployed at the airport": the subject's or
@@ -562,6 +629,12 @@ def _stationed_places(found_arguments: list[Argument], mentions: Sequence[Mentio
     for argument in found_arguments:
         if argument.relation not in {"subject", "object"}:
             continue
+        if argument.relation == "object":  # "man several posts in Syunik", "a base in Gyumri"
+            places += [mention for prep in argument.token.children
+                       if prep.dep_ == "prep" and prep.lower_ in LOCATIVE
+                       for place in prep.children if place.dep_ == "pobj"
+                       for mention in [named_entity(place, mentions)]
+                       if mention and mention.type in PLACES]
         for clause in argument.token.children:
             if clause.dep_ not in {"acl", "relcl"}:
                 continue
@@ -583,8 +656,14 @@ def status_of(token: Token) -> str | None:
     governor = governing.lemma_.lower() if governing is not None else ""
     # The event's own tense first: "announced that Armenia had suspended ..." is done, even
     # under a verb that, over a noun or an infinitive ("announced the withdrawal"), plans it.
+    if token.lemma_.lower() in lexicon["ongoing"]["continuing"]:
+        return "Ongoing"  # "will stay on the border": there already, and going on
     if auxiliaries & set(lexicon["planned"]["auxiliaries"]):
         return "Planned"
+    if token.tag_ == "VBN" and auxiliaries & set(lexicon["ongoing"]["present_perfect"]) and any(
+            child.dep_ == "prep" and child.lower_ in lexicon["ongoing"]["from_a_start"]
+            for child in verb.children):
+        return "Ongoing"  # "have patrolled the border since 1992": and still do
     if token.tag_ == "VBD" or (token.tag_ == "VBN" and auxiliaries & HAVE_FORMS):
         return "Completed"
     if token.tag_ == "VBG" and auxiliaries & BE_FORMS:
@@ -664,8 +743,10 @@ def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | Non
     or its preposition and that one's object ("leave in control")."""
     lemma = token.lemma_.lower()
     for child in token.children:
-        if child.dep_ not in {"prt", "dobj", "prep"}:
-            continue
+        if child.dep_ not in {"prt", "dobj", "prep"} or (child.dep_ == "dobj" and any(
+                c.dep_ == "compound" and c.pos_ == "NOUN" and not c.n_lefts
+                for c in child.children)):
+            continue  # "take over passport control" is not "take control"; "24-hour" counts
         words = [f"{lemma} {child.lemma_.lower()}"]
         words += [f"{words[0]} {grandchild.lemma_.lower()}" for grandchild in child.children
                   if child.dep_ == "prep" and grandchild.dep_ == "pobj"]

@@ -89,6 +89,7 @@ class _Cues:
     containing_phrases: tuple[tuple[str, ...], ...]
     member_nouns: frozenset[str]
     copulas: frozenset[str]
+    alongside: frozenset[str]
     membership_nouns: frozenset[str]
     joining: frozenset[str]
     joining_phrases: tuple[tuple[str, ...], ...]
@@ -220,7 +221,7 @@ class _Reader:
             return
         if self._hypothetical(noun):
             return
-        organizations = self._organizations_of(noun)
+        organizations: list[_Ref | None] = list(self._organizations_of(noun))
         cue = [noun]
         if noun.dep_ == "attr" and noun.head.lemma_.lower() in self.cues.copulas:
             copula = noun.head
@@ -231,14 +232,47 @@ class _Reader:
             cue.append(copula)
         elif noun.dep_ == "appos":
             subjects = [noun.head]
+        elif self._whose_members(noun):  # "the bloc whose other members are X and Y"
+            copula = noun.head
+            organizations.append(self._organization(copula.head))
+            subjects = [c for c in copula.children if c.dep_ == "attr"]
+            cue.append(copula)
+        elif self._one_of(noun) is not None:  # "X is one of the six members, alongside Y"
+            one = self._one_of(noun)
+            copula = one.head
+            if not self._attested(copula):
+                return
+            organizations = organizations or self._sentence_organization(noun) or [
+                self._antecedent(noun, ORGANIZATION_CLASSES)]
+            subjects = [c for c in copula.children if c.dep_ in SUBJECTS]
+            subjects += [t for word in (one, noun, copula) for p in word.children
+                         if p.dep_ == "prep" and p.lower_ in self.cues.alongside
+                         for t in p.children if t.dep_ == "pobj"]
+            cue += [one, copula]
         else:
             return
         status = "Frozen" if self._frozen_modifier(noun) else "Active"
         for token in _coordinated(subjects):
             member = self._member(token)
-            for organization in organizations:
+            for organization in _unique(organizations):
                 if member is not None:
                     yield from self._membership(member, organization, status, cue)
+
+    def _whose_members(self, noun: Token) -> bool:
+        """Whether a member noun is the subject of a relative copula through "whose"."""
+        copula = noun.head
+        return (noun.dep_ in SUBJECTS and copula.dep_ == "relcl"
+                and copula.lemma_.lower() in self.cues.copulas
+                and any(c.dep_ == "poss" and c.tag_ == "WP$" for c in noun.children))
+
+    def _one_of(self, noun: Token) -> Token | None:
+        """The "one" of "X is one of the members": a copula's complement."""
+        of = noun.head
+        one = of.head
+        if noun.dep_ == "pobj" and of.lower_ == "of" and one.lower_ == "one" and (
+                one.dep_ == "attr" and one.head.lemma_.lower() in self.cues.copulas):
+            return one
+        return None
 
     def _membership_noun(self, noun: Token) -> Iterator[MembershipMention]:
         """"Armenia's membership in Y", "its CSTO membership", "froze its membership"."""
@@ -771,6 +805,7 @@ def _cues() -> _Cues:
         containing_phrases=phrases(lexicon["containing"]["phrases"]),
         member_nouns=words(lexicon["member_nouns"]),
         copulas=words(lexicon["copulas"]),
+        alongside=words(lexicon["alongside"]),
         membership_nouns=words(lexicon["membership_nouns"]),
         joining=words(lexicon["joining"]["lemmas"]),
         joining_phrases=phrases(lexicon["joining"]["phrases"]),

@@ -69,8 +69,8 @@ def find_mentions(doc: Doc, registry: Registry) -> list[Mention]:
         key = span.ent_id_ or None
         if key is None and span.label_ in NER_CLASSES and not _in_heading(span):
             name = _name(span)
-            if not name or _office(name):
-                continue
+            if not name or _office(name) or name in _demonyms():
+                continue  # "Azerbaijani" alone (tagged a place) is its state's adjective
             known = registry.entities.get(iris.slug(name))
             if known is None:
                 mentions.append(Mention(iris.new_entity(name), NER_CLASSES[span.label_],

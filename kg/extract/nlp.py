@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from kg.errors import ToolMissing
 from kg.extract import attributes  # noqa: F401  (registers the token_attributes factory)
+from kg.extract.spellings import registry_names
 from kg.registry import Registry
 
 # en_core_web_sm 3.8.0 (MIT) as packaged on PyPI; requirements/model.txt pins its hash.
@@ -37,7 +38,7 @@ SENTENCE_ENDS = (".", "!", "?", "\u201d", '"', ")", ":")
 
 def language_for(registry: Registry) -> Language:
     """The pipeline with the registry's entity ruler, built once per registry content."""
-    return _build(tuple((entity.key, entity.type, entity.names) for entity in registry))
+    return _build(registry_names(registry))
 
 
 @cache
@@ -72,7 +73,7 @@ def _build(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Language:
 def name_matcher(registry: Registry) -> PhraseMatcher:
     """A matcher of the registry's names, each match's id its entity's key (the ruler's own
     matches are only the longest name at each place; this one finds names within names)."""
-    return _matcher(tuple((entity.key, entity.type, entity.names) for entity in registry))
+    return _matcher(registry_names(registry))
 
 
 @cache

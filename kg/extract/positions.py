@@ -112,7 +112,8 @@ def find_positions(doc: Doc, mentions: Sequence[Mention], registry: Registry
             continue
         name = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         found += [p for p in (reader.before(mention, name), reader.apposition(mention, name),
-                              reader.copula(mention, name)) if p is not None]
+                              reader.copula(mention, name), reader.titled(mention, name))
+                  if p is not None]
     return _one_per_position(found)
 
 
@@ -166,6 +167,27 @@ class _Reader:
             phrase.append(token)
         after = name.end + 1 + len(phrase)
         if after < name.sent.end and doc[after].pos_ not in APPOSITION_ENDS:
+            return None
+        title = self._title(phrase)
+        if title is None or any(t.pos_ == "ADP" for t in phrase if t.i < title.first.i):
+            return None
+        return self._position(holder, name, phrase, title, beside=True)
+
+    def titled(self, holder: Mention, name: Span) -> PositionMention | None:
+        """'The CSTO Secretary-General, Imangali Tasmagambetov, said': a title phrase before a
+        comma and the name in apposition to it, the phrase opening its clause (after a
+        preposition, "to the president, Putin said", the title is someone else's)."""
+        doc = self.doc
+        if name.start - 1 <= name.sent.start or doc[name.start - 1].text != ",":
+            return None
+        if name.end < name.sent.end and doc[name.end].pos_ not in APPOSITION_ENDS:
+            return None
+        phrase: list[Token] = []
+        for token in reversed(doc[name.sent.start:name.start - 1]):
+            if not self._in_phrase(token):
+                break
+            phrase.insert(0, token)
+        if not phrase or (phrase[0].i > name.sent.start and doc[phrase[0].i - 1].pos_ == "ADP"):
             return None
         title = self._title(phrase)
         if title is None or any(t.pos_ == "ADP" for t in phrase if t.i < title.first.i):

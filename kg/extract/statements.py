@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import numpy
 from spacy.tokens import Doc, Token
 
 from kg.extract.events import ACTORS
 from kg.extract.lexicons import read_lexicon
-from kg.extract.mentions import Mention, as_state
-from kg.extract.nlp import doc_text, sentence_span
+from kg.extract.mentions import ORGANIZATIONS, Mention, as_state, demonym_mention
+from kg.extract.nlp import SENTENCE_ENDS, doc_text, in_heading, sentence_span
 from kg.extract.roles import named_entity, own_phrase, people_in
 from kg.registry import Registry
 
@@ -53,17 +54,22 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
                     ) -> list[StatementMention]:
     """Every statement with a known speaker, in text order, one per quoted or reported span."""
     if registry is not None:  # "Moscow said", "Yerevan later said": the state speaks
-        mentions = [as_state(m, registry) for m in mentions]
+        mentions = sorted([*(as_state(m, registry) for m in mentions),
+                           *_collective_speakers(doc, registry)], key=lambda m: m.start)
     quotations = [m.span(1) for m in QUOTATION.finditer(doc_text(doc))]
     found: dict[tuple[int, int], StatementMention] = {}
     last_speaker: Mention | None = None
+    last_institution: Mention | None = None  # who "it" is in "it said"
     issued: dict[str, Mention] = {}  # who last spoke "in a statement", by the document's noun
     speech = _speech()
     for token in doc:
         statement = None
         lemma, pos = token.lemma_.lower(), token.pos_
         if pos in {"VERB", "AUX"} and lemma in speech["verbs"]:
-            statement = _reported(token, mentions, quotations, last_speaker)
+            if _denied(token) or in_heading(token) or _unpunctuated_first_line(token):
+                continue  # "did not say"; a headline's words are the story's, told again
+            statement = _reported(token, mentions, quotations, last_speaker,
+                                  _institution(token, mentions, last_institution))
         elif pos == "VERB" and lemma in speech["document_verbs"]:
             statement = _document_reads(token, issued, quotations)
         elif _attribution(token):
@@ -74,6 +80,8 @@ def find_statements(doc: Doc, mentions: Sequence[Mention], registry: Registry | 
             found[statement.words] = statement
             if statement.speaker.type == "Person":
                 last_speaker = statement.speaker
+            else:
+                last_institution = statement.speaker
             issued.update((document, statement.speaker)
                           for document in _documents_spoken_in(statement.verb))
     for statement in _continued(doc_text(doc), quotations, list(found.values())):
@@ -116,12 +124,17 @@ def _reported_within(statement: StatementMention, start: int, end: int) -> bool:
 
 
 def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[int, int]],
-              last_speaker: Mention | None, speaker: Mention | None = None
-              ) -> StatementMention | None:
-    """A statement by the verb's subject (or `by` agent); "he"/"she" is the last speaker, and
-    a relative pronoun the noun its clause qualifies ("Pashinyan, who said that ...")."""
+              last_speaker: Mention | None, institution: Mention | None = None,
+              speaker: Mention | None = None) -> StatementMention | None:
+    """A statement by the verb's subject (or `by` agent); "he"/"she" is the last speaker,
+    "it"/"the ministry" the `institution` it stands for, a relative pronoun the noun its
+    clause qualifies ("Pashinyan, who said that ..."), and a participle with no subject of its
+    own has its main verb's ("Simonyan backed him, telling reporters that ...")."""
     subjects = [verb.head if c.tag_ in RELATIVE_TAGS and verb.dep_ == "relcl" else c
                 for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects and verb.tag_ == "VBG" and verb.dep_ in {"advcl", "conj"} and (
+            verb.head.lemma_.lower() not in _speech()["verbs"]):  # whose statement holds it
+        subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
     subjects += [t for c in verb.children if c.dep_ == "agent" for t in c.children
                  if t.dep_ == "pobj"]
     rootless = _verb_of_a_rootless_sentence(verb)
@@ -131,6 +144,7 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
         (m for s in subjects if (m := _speaker(s, mentions, _line_start(verb)))), None)
     if speaker is None and any(s.lower_ in _speech()["pronouns"] for s in subjects):
         speaker = last_speaker
+    speaker = speaker or institution
     if speaker is None:
         return None
     sentence = verb.sent
@@ -157,6 +171,8 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
             start <= t.idx < end for t in verb.subtree)
         if before or after or carried:
             return StatementMention(speaker, (start, end), _cover(verb, start, end), verb)
+    if not said and verb.lemma_.lower() in _speech()["clause_verbs"]:
+        return None
     if said:
         tokens = list(said[0].subtree)
     elif rootless:  # what follows the verb's own phrase is what was said
@@ -178,6 +194,51 @@ def _reported(verb: Token, mentions: Sequence[Mention], quotations: list[tuple[i
     if words[0] >= words[1]:
         return None
     return StatementMention(speaker, words, _cover(verb, *words), verb)
+
+
+def _institution(verb: Token, mentions: Sequence[Mention], last: Mention | None
+                 ) -> Mention | None:
+    """The institution a speech verb's subject stands for without naming it: "it" the last
+    one that spoke, "the ministry" the last organization named before whose name has the
+    noun ("the Russian Defence Ministry ... the ministry said")."""
+    for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+        if subject.lower_ in _speech()["institution_pronouns"]:
+            return last
+        if subject.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the"
+                                             for c in subject.children):
+            continue
+        noun = subject.lemma_.lower()
+        named = next((m for m in reversed(mentions) if m.end <= subject.idx
+                      and m.type in ORGANIZATIONS and noun in m.name.lower().split()), None)
+        if named is not None:
+            return named
+    return None
+
+
+def _collective_speakers(doc: Doc, registry: Registry) -> list[Mention]:
+    """The state in "Russian officials", "the Armenian side": a collective noun after a
+    demonym (lexicons/speech.yaml) speaks for the demonym's state."""
+    demonyms = read_lexicon("positions")["demonyms"]
+    # the lemmas' hashes compared in one array: no Token made for the words that are not these
+    nouns = [doc.vocab.strings[noun] for noun in _speech()["collective_nouns"]]
+    found = numpy.flatnonzero(numpy.isin(doc.to_array("LEMMA"), nouns))
+    return [demonym_mention(child, demonyms[child.text], registry)
+            for token in (doc[int(index)] for index in found) if token.pos_ == "NOUN"
+            for child in token.children
+            if child.dep_ in {"amod", "compound"} and child.text in demonyms]
+
+
+def _denied(verb: Token) -> bool:
+    """Whether a speech verb is negated ("did not say whether ..."): nothing was said."""
+    return any(child.dep_ == "neg" for child in verb.children)
+
+
+def _unpunctuated_first_line(word: Token) -> bool:
+    """Whether the word is on the body's first line and that line has no closing punctuation:
+    the headline repeated, whose words the story tells again in full."""
+    text = doc_text(word.doc)
+    first_end = text.find("\n") if "\n" in text else len(text)
+    return word.idx < first_end and not text[:first_end].rstrip().endswith(SENTENCE_ENDS)
 
 
 def _verb_of_a_rootless_sentence(verb: Token) -> bool:
@@ -303,4 +364,5 @@ def _speech() -> dict[str, set[str]]:
     lexicon = read_lexicon("speech")
     return {name: {word.lower() for word in lexicon[name]}
             for name in ("verbs", "nouns", "attributions", "pronouns", "documents",
-                         "document_verbs")}
+                         "document_verbs", "institution_pronouns", "collective_nouns",
+                         "clause_verbs")}
