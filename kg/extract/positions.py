@@ -146,9 +146,20 @@ class _Reader:
                 break
             phrase.insert(0, token)
         title = self._title(phrase)
-        if title is None or not _joined(title, name.root):
+        if title is None or not (_joined(title, name.root) or self._owner_between(title, name)):
             return None
         return self._position(holder, name, phrase, title, beside=False)
+
+    def _owner_between(self, title: _Title, name: Span) -> bool:
+        """Whether only "of <owner>" stands between title and name ("President of Azerbaijan
+        Ilham Aliyev"), which the parser tends to read as a name "Azerbaijan Ilham Aliyev"
+        and so fails to join to the title. The owner must be a registry one: a new name there
+        is as likely a common word the NER took for one ("Prime Minister of the Republic")."""
+        between = self.doc[title.last.i + 1:name.start]
+        owners = {self.covering.get(t.i) for t in between[1:]}
+        owner = owners.pop() if len(owners) == 1 else None
+        return (len(between) >= 2 and between[0].lower_ in self.lexicon.owner_prepositions
+                and owner is not None and owner.linked and owner.type in OWNER_TYPES)
 
     def apposition(self, holder: Mention, name: Span) -> PositionMention | None:
         """'Hayk Konjoryan, the parliamentary leader of ...,': a title phrase after a comma.
