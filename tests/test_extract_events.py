@@ -295,3 +295,21 @@ def test_events_a_headline_run_into_the_sentence_gives_it_no_arguments(registry)
 def test_events_status_from_a_permitting_verb_and_the_present(text, status, registry):
     [deployment] = [e for e in events(text, registry) if e.type == "Deployment"]
     assert deployment.status == status
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a telephone call is a meeting of its two sides
+    ("Nikol Pashinyan spoke by phone with Vladimir Putin on Monday.",
+     [{"participant": ["nikol-pashinyan", "vladimir-putin"]}]),
+    ("Armenia and Russia held a phone call on Monday.",
+     [{"participant": ["armenia", "russia"]}]),
+    # the host acts in the meeting, the guests make it one; hosting a base meets nobody
+    ("Vladimir Putin hosted Nikol Pashinyan in Moscow.",
+     [{"agent": ["vladimir-putin"], "participant": ["nikol-pashinyan"], "location": ["moscow"]}]),
+    ("Since 1995 Armenia has hosted a Russian base in Gyumri.", []),
+    # the people or states a meeting is "of" attend it; an organization's summit is its host's
+    ("The meeting of Nikol Pashinyan and Vladimir Putin lasted two hours.",
+     [{"participant": ["nikol-pashinyan", "vladimir-putin"]}]),
+])
+def test_events_meetings_from_calls_hosts_and_of_phrases(text, expected, registry):
+    assert [roles(e) for e in events(text, registry) if e.type == "Meeting"] == expected

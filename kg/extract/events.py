@@ -409,6 +409,8 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
         return "affected"
     if cls in ACTORS and relation == "object" and event_type == "Meeting":
         return "participant"
+    if cls in {"Person", "State"} and relation == "of" and event_type == "Meeting":
+        return "participant"  # "the meeting of X and Y"; "a summit of the EAEU" is its host
     return None
 
 
