@@ -500,11 +500,16 @@ def _agreement(group: list[AgreementMention], registry: Registry) -> Agreement |
         for force in event.roles.get("force", []):
             owner = registry.entities[force.key].force_of if force.key else None
             if owner is not None and iris.entity(owner) not in parties:
-                parties[iris.entity(owner)] = Mention(
-                    iris.entity(owner), registry.entities[owner].type, force.start, force.end,
-                    owner, registry.entities[owner].label)
+                parties[iris.entity(owner)] = _party(owner, force.start, force.end, registry)
                 inferred = True
     key = _key(group)
+    if key is not None:  # a registry agreement named in the text binds its curated parties
+        named = next(r.cue for r in group if r.key == key)
+        for owner in registry.entities[key].roles.get("party", ()):
+            if iris.entity(owner) not in parties and owner in registry.entities:
+                parties[iris.entity(owner)] = _party(owner, named.idx, named.idx + len(named),
+                                                     registry)
+                inferred = True
     if key is None and len(set(parties) | set(agreed_by)) < 2 and not any(
             m.type in ORGANIZATIONS for m in parties.values()):
         return None
@@ -517,6 +522,13 @@ def _agreement(group: list[AgreementMention], registry: Registry) -> Agreement |
                                                            registry)
     return Agreement(key, list(parties.values()), list(agreed_by.values()), kind, provides,
                      meetings, date, best.sentence, inferred, known)
+
+
+def _party(key: str, start: int, end: int, registry: Registry) -> Mention:
+    """A registry party of an agreement, read at body[start:end] (a force it moves, or the
+    agreement's name) rather than named there."""
+    entity = registry.entities[key]
+    return Mention(iris.entity(key), entity.type, start, end, key, entity.label)
 
 
 def _known_agreement(parties: Sequence[Mention], date: DateMention | None, registry: Registry
