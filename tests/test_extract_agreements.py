@@ -427,3 +427,14 @@ def test_find_agreements_registry_agreement_named_binds_its_parties(registry: Re
     assert agreement.key == "trilateral-statement-2020-11-10"
     assert sorted(m.key for m in agreement.parties) == ["armenia", "azerbaijan", "russia"]
     assert agreement.inferred
+
+
+def test_find_agreements_leaders_referred_back_to_are_the_meetings_people(
+        registry: Registry) -> None:
+    """"The two leaders agreed": the people of the one meeting the previous sentence tells."""
+    text = ("Armenian Prime Minister Nikol Pashinyan met Russian President Vladimir Putin in "
+            "Moscow on May 8. The two leaders agreed that Russian border guards would leave "
+            "Tavush.")
+    assert found(text, registry, dt.date(2024, 11, 1)) == [
+        ("Withdrawal", ["armenia", "russia"], ["nikol-pashinyan", "vladimir-putin"],
+         "2024-05-08", "The two leaders agreed that Russian border guards would leave Tavush.")]

@@ -80,6 +80,7 @@ GOVERNING_PREPOSITIONS = {"to", "on", "upon"}
 MODIFIERS = {"compound", "nmod", "amod"}
 RELATIVE_TAGS = {"WP", "WDT"}
 SHARING = {"conj", "xcomp"}  # along these a verb shares its subject and clause
+DEFINITE = {"the", "both", "these", "those"}  # "the two leaders" refers back to people named
 
 
 @dataclass
@@ -418,18 +419,34 @@ def _kind(reading: AgreementMention) -> str | None:
 
 def _meetings_before(reading: AgreementMention, events: Sequence[EventMention]
                      ) -> list[EventMention]:
-    """Meetings of the previous sentence with one of the reading's people or states."""
+    """Meetings of the previous sentence with one of the reading's people or states; for a
+    reading whose subject only refers back to people ("The two leaders agreed that ..."), the
+    one meeting of the previous sentence, if it tells just one."""
     sentence = reading.cue.sent
     doc = reading.cue.doc
     index = sentence.start - 1
     while index >= 0 and doc[index].is_space:
         index -= 1
-    if index < 0 or not reading.actors:
+    if index < 0 or not (reading.actors or _refers_back(reading.cue)):
         return []
     previous = doc[index].sent
-    return [e for e in events if e.type == "Meeting"
-            and previous.start <= e.trigger.i < previous.end
-            and reading.actors & {m.node for m in e.roles.get("participant", [])}]
+    meetings = [e for e in events if e.type == "Meeting"
+                and previous.start <= e.trigger.i < previous.end]
+    if not reading.actors:
+        return meetings if len({id(e.trigger) for e in meetings}) == 1 else []
+    return [e for e in meetings
+            if reading.actors & {m.node for m in e.roles.get("participant", [])}]
+
+
+def _refers_back(cue: Token) -> bool:
+    """Whether the subject of a verb cue, or of the verb concluding a noun cue, is a definite
+    plural noun, which refers back to people named before rather than naming them ("the two
+    leaders agreed", "the three leaders signed a joint statement")."""
+    verb = cue if cue.pos_ == "VERB" else _governor(cue)
+    return verb is not None and any(
+        subject.tag_ == "NNS" and any(c.dep_ in {"det", "predet"} and c.lower_ in DEFINITE
+                                      for c in subject.children)
+        for subject in _subjects(verb))
 
 
 def _merge(readings: list[AgreementMention]) -> list[list[AgreementMention]]:
