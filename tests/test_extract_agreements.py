@@ -438,3 +438,12 @@ def test_find_agreements_leaders_referred_back_to_are_the_meetings_people(
     assert found(text, registry, dt.date(2024, 11, 1)) == [
         ("Withdrawal", ["armenia", "russia"], ["nikol-pashinyan", "vladimir-putin"],
          "2024-05-08", "The two leaders agreed that Russian border guards would leave Tavush.")]
+
+
+@pytest.mark.parametrize("text", [
+    "Armenia and Azerbaijan have made no joint statement since the talks.",
+    "Armenia and Azerbaijan did not agree on the border.",
+    "No agreement between Armenia and Azerbaijan was reached.",
+])
+def test_find_agreements_negated_cue_is_no_agreement(text: str, registry: Registry) -> None:
+    assert found(text, registry, dt.date(2024, 11, 1)) == []

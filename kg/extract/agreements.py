@@ -314,7 +314,16 @@ def _cues(doc: Doc, mentions: Sequence[Mention]) -> list[tuple[Token, str | None
     verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() in lexicon.verbs
              and t.i not in governors]
     cues = sorted(nouns + verbs, key=lambda t: t.i)
-    return [(t, named.get(t.i)) for t in cues if not in_heading(t)]
+    return [(t, named.get(t.i)) for t in cues if not in_heading(t) and not _negated(t)]
+
+
+def _negated(cue: Token) -> bool:
+    """Whether a cue says no agreement was made: "did not agree", "made no joint statement",
+    "no agreement was reached" (a negated verb, or "no" before the noun)."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in cue.children):
+        return True
+    verb = cue if cue.pos_ == "VERB" else _governor(cue)
+    return verb is not None and any(c.dep_ == "neg" for c in verb.children)
 
 
 def _noun_cue(token: Token, lexicon: _Lexicon) -> bool:
