@@ -313,3 +313,24 @@ def test_events_status_from_a_permitting_verb_and_the_present(text, status, regi
 ])
 def test_events_meetings_from_calls_hosts_and_of_phrases(text, expected, registry):
     assert [roles(e) for e in events(text, registry) if e.type == "Meeting"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # crossing or advancing into a place by a state's troops is an operation of that state
+    ("In March 2022 Azerbaijani troops crossed into Syunik and dug in.",
+     [("MilitaryOperation", {"force": ["armed-forces-of-azerbaijan"],
+                             "location": ["syunik-province"], "agent": ["azerbaijan"]})]),
+    # the parser often makes the demonym a compound
+    ("In June 2022 Azerbaijani forces attacked targets inside Armenia.",
+     [("MilitaryOperation", {"location": ["armenia"], "force": ["armed-forces-of-azerbaijan"],
+                             "agent": ["azerbaijan"]})]),
+    # soldiers named by their state's demonym are that state's forces captured
+    ("On Thursday Azerbaijani troops captured six Armenian soldiers near the border.",
+     [("Capture", {"force": ["armed-forces-of-azerbaijan"],
+                   "affected": ["armed-forces-of-armenia"], "agent": ["azerbaijan"]})]),
+    # a force entering its own state goes home
+    ("The last column of Russian peacekeepers crossed into Russian territory on Wednesday.", []),
+])
+def test_events_armed_acts_of_forces_named_by_demonyms(text, expected, registry):
+    assert [(e.type, roles(e)) for e in events(text, registry)
+            if e.type in {"MilitaryOperation", "Capture"}] == expected

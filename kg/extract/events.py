@@ -44,6 +44,9 @@ STATE_SPEAKS = {"subject", "by", "possessor"}
 LOCATIVE = {"from", "in", "to", "into", "on", "at", "near", "along", "across", "within",
             "out of", "inside", "throughout", "around"}
 PARTICIPATIVE = {"with", "between", "among"}
+# Events a state carries out through its armed forces: the forces named act, their state is
+# the agent ("Azerbaijani troops attacked ...").
+ARMED_ACTS = {"MilitaryOperation", "Capture"}
 BE_FORMS = {"is", "are", "was", "were", "been", "be"}
 PRESENT_TAGS = {"VBP", "VBZ"}  # the simple present: an event told as going on
 HAVE_FORMS = {"have", "has", "had"}
@@ -313,6 +316,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
         event.roles["location"] = _most_specific(event.roles["location"], containers)
     if "force" not in event.roles and registry is not None and trigger.needs & {"force"}:
         event.roles["force"] = _unnamed_force(found_arguments, event, registry, containers)
+    if registry is not None and event.type in ARMED_ACTS:
+        _armed_sides(found_arguments, event, registry, containers)
     if "force" in event.roles and "location" not in event.roles:
         places = _stationed_places(found_arguments, mentions)
         if places:
@@ -321,6 +326,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
     if registry is not None and event.roles.get("force"):
         _serving_forces(event, registry, containers)
     event.roles = {role: values for role, values in event.roles.items() if values}
+    if event.type == "MilitaryOperation" and _at_home(event):
+        return None  # "peacekeepers crossed into Russian territory": they went home
     if not trigger.needs & set(event.roles) and trigger.strict:
         return None  # "Armenia lost 3,000 soldiers": no place lost, no capture
     if not trigger.needs & set(event.roles) and event.type == trigger.cls:
@@ -431,8 +438,9 @@ def _unnamed_force(found_arguments: list[Argument], event: EventMention, registr
         if argument.relation not in {"subject", "object"} or cls is None or _determined(
                 argument.token):
             continue
+        # the parser makes a demonym an adjective or, often, a compound ("Azerbaijani units")
         states = {demonyms[c.text] for c in argument.token.children
-                  if c.dep_ == "amod" and c.text in demonyms} or agents
+                  if c.dep_ in {"amod", "compound"} and c.text in demonyms} or agents
         if len(states) != 1:
             continue
         [state] = states
@@ -444,6 +452,34 @@ def _unnamed_force(found_arguments: list[Argument], event: EventMention, registr
             return [Mention(iris.entity(force.key), force.type, word.idx, word.idx + len(word),
                             force.key, word.text, reference=True)]
     return []
+
+
+def _at_home(event: EventMention) -> bool:
+    """Whether every place of an event is its agent's own state, named as a whole: a force
+    going there goes home. (A region within it may still see an offensive: Karabakh.)"""
+    agents = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
+    places = {m.key for m in event.roles.get("location", [])}
+    return bool(agents and places) and places <= agents
+
+
+def _armed_sides(found_arguments: list[Argument], event: EventMention, registry: Registry,
+                 containers: dict[str, set[str]]) -> None:
+    """"Azerbaijani troops crossed into Syunik", "captured six Armenian soldiers": the force a
+    subject names by its state's demonym acts, and its state is the agent; the force a
+    capture's object names is the side captured."""
+    subjects = [a for a in found_arguments if a.relation == "subject"]
+    if "force" not in event.roles:
+        event.roles["force"] = _unnamed_force(subjects, event, registry, containers)
+    if event.type == "Capture" and "affected" not in event.roles:
+        objects = [a for a in found_arguments if a.relation == "object"]
+        event.roles["affected"] = _unnamed_force(objects, event, registry, containers)
+    if "agent" not in event.roles:
+        states = {registry.entities[m.key].force_of for m in event.roles["force"] if m.key}
+        event.roles["agent"] = [replace(force, node=iris.entity(state), type="State", key=state,
+                                        name=registry.entities[state].label, reference=True)
+                                for force in event.roles["force"][:1]
+                                for state in states if state in registry.entities]
+        event.inferred |= bool(event.roles["agent"])
 
 
 def _determined(noun: Token) -> bool:
