@@ -334,3 +334,10 @@ def test_events_meetings_from_calls_hosts_and_of_phrases(text, expected, registr
 def test_events_armed_acts_of_forces_named_by_demonyms(text, expected, registry):
     assert [(e.type, roles(e)) for e in events(text, registry)
             if e.type in {"MilitaryOperation", "Capture"}] == expected
+
+
+def test_events_its_forces_are_the_state_subject_before_them(registry):
+    text = ("Azerbaijan took control of Nagorno-Karabakh in 2023, when its forces launched an "
+            "offensive.")
+    [operation] = [e for e in events(text, registry) if e.type == "MilitaryOperation"]
+    assert roles(operation) == {"force": ["armed-forces-of-azerbaijan"], "agent": ["azerbaijan"]}

@@ -47,6 +47,7 @@ PARTICIPATIVE = {"with", "between", "among"}
 # Events a state carries out through its armed forces: the forces named act, their state is
 # the agent ("Azerbaijani troops attacked ...").
 ARMED_ACTS = {"MilitaryOperation", "Capture"}
+POSSESSIVE_PRONOUNS = {"its", "their"}  # "its forces": the forces of the state named before
 BE_FORMS = {"is", "are", "was", "were", "been", "be"}
 PRESENT_TAGS = {"VBP", "VBZ"}  # the simple present: an event told as going on
 HAVE_FORMS = {"have", "has", "had"}
@@ -422,25 +423,30 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
 
 
 def _unnamed_force(found_arguments: list[Argument], event: EventMention, registry: Registry,
-                   containers: dict[str, set[str]]) -> list[Mention]:
+                   containers: dict[str, set[str]], pronouns: bool = False) -> list[Mention]:
     """"Russia sent roughly 2,000 troops to the region", "Armenian soldiers patrol near
     Askeran": a bare noun that names a force but not whose (lexicons/references.yaml's
     force_nouns), as the trigger's subject or object, is the force of the state its demonym
     names, else of the acting state: the one serving in the event's place, else the state's
     only force of the noun's class. A possessed or determined one ("its border guards", "the
     troops") points at a force the text has in mind, which may be another; references.py
-    resolves those."""
+    resolves those. With `pronouns` (armed acts), "its forces" after a state subject are
+    that state's; a withdrawal's "its peacekeeping forces" is left to the resolver, which
+    knows which of the state's forces the text has in mind."""
     nouns = read_lexicon("references")["force_nouns"]
     demonyms = read_lexicon("positions")["demonyms"]
     agents = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
     for argument in found_arguments:
         cls = nouns.get(argument.token.lemma_.lower())
-        if argument.relation not in {"subject", "object"} or cls is None or _determined(
-                argument.token):
+        if argument.relation not in {"subject", "object"} or cls is None:
+            continue
+        owner = _pronoun_owner(argument.token, registry) if pronouns else None
+        if owner is None and _determined(argument.token):
             continue
         # the parser makes a demonym an adjective or, often, a compound ("Azerbaijani units")
-        states = {demonyms[c.text] for c in argument.token.children
-                  if c.dep_ in {"amod", "compound"} and c.text in demonyms} or agents
+        states = {owner} if owner else {
+            demonyms[c.text] for c in argument.token.children
+            if c.dep_ in {"amod", "compound"} and c.text in demonyms} or agents
         if len(states) != 1:
             continue
         [state] = states
@@ -469,7 +475,8 @@ def _armed_sides(found_arguments: list[Argument], event: EventMention, registry:
     capture's object names is the side captured."""
     subjects = [a for a in found_arguments if a.relation == "subject"]
     if "force" not in event.roles:
-        event.roles["force"] = _unnamed_force(subjects, event, registry, containers)
+        event.roles["force"] = _unnamed_force(subjects, event, registry, containers,
+                                              pronouns=True)
     if event.type == "Capture" and "affected" not in event.roles:
         objects = [a for a in found_arguments if a.relation == "object"]
         event.roles["affected"] = _unnamed_force(objects, event, registry, containers)
@@ -480,6 +487,19 @@ def _armed_sides(found_arguments: list[Argument], event: EventMention, registry:
                                 for force in event.roles["force"][:1]
                                 for state in states if state in registry.entities]
         event.inferred |= bool(event.roles["agent"])
+
+
+def _pronoun_owner(noun: Token, registry: Registry) -> str | None:
+    """"Azerbaijan took control of the region when its forces launched an offensive": the
+    state a possessive pronoun before a force noun stands for, the registry state that is the
+    last subject before it in its sentence; None for any other noun."""
+    if not any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in noun.children):
+        return None
+    for token in reversed(noun.doc[noun.sent.start:noun.i]):
+        entity = registry.entities.get(token.ent_id_) if token.dep_ == "nsubj" else None
+        if entity is not None and entity.type == "State":
+            return entity.key
+    return None
 
 
 def _determined(noun: Token) -> bool:
