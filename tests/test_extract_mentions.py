@@ -122,3 +122,16 @@ def test_find_mentions_names_among_titles_are_no_headline_and_a_surname_is_its_p
 def test_find_mentions_common_words_are_no_new_entity(text, registry):
     doc = language_for(registry)(text)
     assert [m.name for m in find_mentions(doc, registry) if not m.linked] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a proper noun the NER left off the front of a name; a place noun's names are places
+    ("Guards left the village of Nor Kharberd and the town of Gavar Kandi.",
+     [("Nor Kharberd", "Place"), ("Gavar Kandi", "Place")]),
+    # a name cut before the state it is "of"
+    ("The Security Council of Armenia met on Monday.",
+     [("Security Council of Armenia", "Organization")]),
+])
+def test_find_mentions_new_names_cut_short_are_made_whole(text, expected, registry):
+    doc = language_for(registry)(text)
+    assert [(m.name, m.type) for m in find_mentions(doc, registry)] == expected

@@ -64,26 +64,75 @@ def find_mentions(doc: Doc, registry: Registry) -> list[Mention]:
     that registry entity: the key was made from the same name. A name that is only an office
     title, after demonyms or not ("Kazakh President"), demonyms alone, or only common words
     the NER took for a name ("Frozen is not gone", "the Republic"), names no entity of its own.
+    A new name the NER cut short is made whole (`_whole_name`).
     """
     mentions: list[Mention] = []
     people: dict[str, Mention] = {}  # surname -> the first new person named in full with it
-    for span in doc.ents:
+    entities = list(doc.ents)
+    taken = -1  # the last token of a registry name joined into the new name before it
+    for index, span in enumerate(entities):
         key = span.ent_id_ or None
+        if span.start <= taken:
+            continue
         if key is None and span.label_ in NER_CLASSES and not _in_heading(span):
+            span = _whole_name(span, entities[index + 1] if index + 1 < len(entities) else None,
+                               registry)
+            taken = span.end - 1
             name = _name(span)
             if not name or _office(name) or _common_words(span):
                 continue
             known = registry.entities.get(iris.slug(name))
             if known is None:
+                type_name = "Place" if _named_place(span) else NER_CLASSES[span.label_]
                 mentions.append(_named_before(Mention(
-                    iris.new_entity(name), NER_CLASSES[span.label_], span.start_char,
-                    span.end_char, None, name), people))
+                    iris.new_entity(name), type_name, span.start_char, span.end_char, None,
+                    name), people))
                 continue
             key = known.key
         if key is not None:
             mentions.append(Mention(iris.entity(key), registry.entities[key].type,
                                     span.start_char, span.end_char, key, span.text))
     return mentions
+
+
+def _whole_name(span: Span, following: Span | None, registry: Registry) -> Span:
+    """A new name with what the NER cut off it: capitalised proper nouns it left unlabelled
+    just before, but for a person's ("the villages of Hin Tagher": "Tagher"), and the registry
+    state after a name ending in "of" ("The Security Council of" + "Armenia"). A plural name
+    ending in "of" is shared among the states after it instead (`shared_names`)."""
+    doc = span.doc
+    start = span.start
+    # a person's name the NER reads whole; "President of Uzbekistan Shavkat Mirziyoyev" has
+    # an unlabelled state before it
+    widen = span.label_ != "PERSON" or _named_place(span)
+    while widen and start > span.sent.start + 1 and doc[start - 1].pos_ == "PROPN" \
+            and doc[start - 1].ent_iob_ == "O" and doc[start - 1].is_alpha \
+            and doc[start - 1].is_title and doc[start - 1].lower_ not in _title_words():
+        start -= 1
+    end = span.end
+    state = registry.entities.get(following.ent_id_) if following is not None else None
+    if (span[-1].lower_ == "of" and following is not None and following.start == span.end
+            and state is not None and state.type == "State"
+            and not any(t.tag_ in PLURAL for t in span)):
+        end = following.end
+    return Span(doc, start, end, label=span.label_) if (start, end) != (span.start, span.end) \
+        else span
+
+
+def _named_place(span: Span) -> bool:
+    """Whether a name is what a place noun is "of" ("the villages of Hin Tagher and
+    Khtsaberd", lexicons/places.yaml), whatever class the NER guessed for it."""
+    word = span.root
+    while word.dep_ == "conj" and word.head is not word:
+        word = word.head
+    preposition = word.head
+    return word.dep_ == "pobj" and preposition.lower_ == "of" \
+        and preposition.head.lemma_.lower() in _place_nouns()
+
+
+@cache
+def _place_nouns() -> frozenset[str]:
+    return frozenset(read_lexicon("places")["place_nouns"])
 
 
 def _named_before(mention: Mention, people: dict[str, Mention]) -> Mention:
