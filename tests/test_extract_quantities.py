@@ -187,6 +187,13 @@ def test_find_quantities_part_of_a_definite_whole_states_an_amount(registry: Reg
         ("54", "seats", False, "54 of the 101 seats")]
 
 
+def test_find_quantities_one_of_an_uncounted_kind_is_no_amount(registry: Registry) -> None:
+    assert found("The reform moves one ministry at a time, always in one direction.",
+                 registry) == []
+    assert found("Russia sent one helicopter.", registry) == [
+        ("1", "helicopters", False, "one helicopter")]
+
+
 def test_find_quantities_unknown_noun_counts_itself(registry: Registry) -> None:
     [quantity] = extract("Since 1991 they have fought two major wars.", registry)
     assert (quantity.unit, quantity.known_unit) == ("wars", False)

@@ -311,6 +311,8 @@ class _Reader:
             unit, end_token = found_unit, counted
             if not self._states_amount(number, counted, unit):
                 return None
+            if number.value == 1 and not unit.known:
+                return None  # "one checkpoint at a time", "in one direction": no amount
         if number.magnitude or number.share:
             approximate = True
         quantity = QuantityMention(
