@@ -447,3 +447,13 @@ def test_find_agreements_leaders_referred_back_to_are_the_meetings_people(
 ])
 def test_find_agreements_negated_cue_is_no_agreement(text: str, registry: Registry) -> None:
     assert found(text, registry, dt.date(2024, 11, 1)) == []
+
+
+def test_find_agreements_basis_naming_nobody_binds_the_sides_of_its_clause(
+        registry: Registry) -> None:
+    text = "Under an agreement signed in March, Russia will transfer the airport to Armenia."
+    assert found(text, registry, dt.date(2024, 11, 1)) == [
+        (None, ["armenia", "russia"], [], "2024-03", text)]
+    # a force is no party; nobody named, nothing is left
+    assert found("According to the agreement, the guards will withdraw from Syunik.",
+                 registry, dt.date(2024, 11, 1)) == []

@@ -28,7 +28,9 @@ upon"), the noun's phrase with the verb concluding it ("an agreement had been re
 withdraw ..."), or, after a `basis` phrase, the clause the phrase is attached to ("According to
 the agreement, the guards ... will end their deployment and withdraw", "will continue to be
 deployed ... following an agreement", "stationed here on the basis of a trilateral
-statement"). An event inside several agreements' clauses belongs to the innermost. A meeting
+statement"). An event inside several agreements' clauses belongs to the innermost. After a
+`basis` phrase naming nobody, the subject of that clause and the object of its "to" are parties
+("Under a deal reached on April 19, Armenia handed four villages to Azerbaijan"). A meeting
 there is where the agreement was reached; failing one, a meeting of the previous sentence with
 one of the same people or states. A state whose force an agreement deploys or withdraws is
 bound by it, hence a party. Its kind is the class of the provision nearest the clause's root,
@@ -199,6 +201,8 @@ class _Reader:
             signers += _partners(cue, lexicon.between) + [
                 child for child in cue.children if child.dep_ == "poss"]
             root, scope = self._noun_scope(cue, governor, clause)
+            if not signers and not seekers and root is not clause:
+                seekers = _sides(root)  # "Under a deal ..., Armenia handed X to Azerbaijan"
         else:
             signers = _subjects(cue) + _partners(cue, lexicon.between)
             root, scope = cue, _subtree(cue, without=_active_subjects(cue))
@@ -350,6 +354,14 @@ def _governor(noun: Token) -> Token | None:
     else:
         return None
     return head if head.pos_ in {"VERB", "AUX"} and head is not noun else None
+
+
+def _sides(verb: Token) -> list[Token]:
+    """The subject of a clause an agreement is the basis of and the object of its "to": the
+    sides it moves something between ("Armenia handed four villages to Azerbaijan")."""
+    return [c for c in verb.children if c.dep_ == "nsubj"] + [
+        o for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
+        for o in c.children if o.dep_ == "pobj"]
 
 
 def _subjects(verb: Token) -> list[Token]:
