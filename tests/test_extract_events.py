@@ -341,3 +341,9 @@ def test_events_its_forces_are_the_state_subject_before_them(registry):
             "offensive.")
     [operation] = [e for e in events(text, registry) if e.type == "MilitaryOperation"]
     assert roles(operation) == {"force": ["armed-forces-of-azerbaijan"], "agent": ["azerbaijan"]}
+
+
+def test_events_who_acts_on_the_sidelines_of_a_summit_attends_it(registry):
+    text = "On the sidelines of the summit, Pashinyan and Putin discussed the border."
+    assert [roles(e) for e in events(text, registry) if e.type == "Meeting"] == [
+        {"participant": ["nikol-pashinyan", "vladimir-putin"]}]
