@@ -102,10 +102,14 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
     containers = _containers(registry)
     found: list[EventMention] = []
     for token in doc:
+        # only verbs and nouns trigger: test that first, before any phrase ("have" is mostly
+        # an auxiliary, and starts a phrase trigger: "have a call")
+        if token.pos_ not in {"VERB", "NOUN"}:
+            continue
         lemma = token.lemma_.lower()
         trigger = ((_phrase_trigger(token, triggers) if lemma in phrase_starts else None)
                    or triggers.get(lemma))
-        if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
+        if trigger is None:
             continue
         event = _event(token, trigger, mentions, borders, containers, registry)
         if event is not None:
