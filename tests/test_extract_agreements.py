@@ -206,7 +206,7 @@ def test_find_agreements_provides_the_events_of_its_clauses(registry: Registry) 
 
 def test_find_agreements_gives_an_event_to_the_innermost_agreement(registry: Registry) -> None:
     """The contingent's stationing is the trilateral statement's, not the decision's; the
-    statement binds Russia, whose contingent it stations."""
+    statement binds Russia, whose contingent it stations, and its registry parties."""
     text = ("\u201cThe top leadership of both countries decided on the early withdrawal from the "
             "territory of Azerbaijan of the Russian peacekeeping contingent, which was "
             "temporarily stationed here on the basis of a trilateral statement dated November "
@@ -215,7 +215,8 @@ def test_find_agreements_gives_an_event_to_the_innermost_agreement(registry: Reg
     assert agreement.key == "trilateral-statement-2020-11-10"
     assert [(e.type, e.trigger.text) for e in agreement.provides] == [
         ("Deployment", "stationed")]
-    assert [m.key for m in agreement.parties] == ["russia"] and agreement.inferred
+    assert [m.key for m in agreement.parties] == ["russia", "armenia", "azerbaijan"]
+    assert agreement.inferred
     assert agreement.date is not None and agreement.date.value == "2020-11-10"
 
 
@@ -416,3 +417,43 @@ def test_find_agreements_known_is_the_registry_agreement_of_its_parties_and_date
         text: str, published: dt.date, known: str | None, registry: Registry) -> None:
     [agreement] = extract(text, registry, published)
     assert agreement.known == known
+
+
+def test_find_agreements_registry_agreement_named_binds_its_parties(registry: Registry) -> None:
+    """The registry's curated parties of an agreement the text names without naming them."""
+    text = ("Nothing has changed on the ground since the trilateral statement was signed, the "
+            "minister told reporters.")
+    [agreement] = extract(text, registry, dt.date(2024, 11, 1))
+    assert agreement.key == "trilateral-statement-2020-11-10"
+    assert sorted(m.key for m in agreement.parties) == ["armenia", "azerbaijan", "russia"]
+    assert agreement.inferred
+
+
+def test_find_agreements_leaders_referred_back_to_are_the_meetings_people(
+        registry: Registry) -> None:
+    """"The two leaders agreed": the people of the one meeting the previous sentence tells."""
+    text = ("Armenian Prime Minister Nikol Pashinyan met Russian President Vladimir Putin in "
+            "Moscow on May 8. The two leaders agreed that Russian border guards would leave "
+            "Tavush.")
+    assert found(text, registry, dt.date(2024, 11, 1)) == [
+        ("Withdrawal", ["armenia", "russia"], ["nikol-pashinyan", "vladimir-putin"],
+         "2024-05-08", "The two leaders agreed that Russian border guards would leave Tavush.")]
+
+
+@pytest.mark.parametrize("text", [
+    "Armenia and Azerbaijan have made no joint statement since the talks.",
+    "Armenia and Azerbaijan did not agree on the border.",
+    "No agreement between Armenia and Azerbaijan was reached.",
+])
+def test_find_agreements_negated_cue_is_no_agreement(text: str, registry: Registry) -> None:
+    assert found(text, registry, dt.date(2024, 11, 1)) == []
+
+
+def test_find_agreements_basis_naming_nobody_binds_the_sides_of_its_clause(
+        registry: Registry) -> None:
+    text = "Under an agreement signed in March, Russia will transfer the airport to Armenia."
+    assert found(text, registry, dt.date(2024, 11, 1)) == [
+        (None, ["armenia", "russia"], [], "2024-03", text)]
+    # a force is no party; nobody named, nothing is left
+    assert found("According to the agreement, the guards will withdraw from Syunik.",
+                 registry, dt.date(2024, 11, 1)) == []

@@ -350,3 +350,55 @@ def test_events_the_state_hosting_a_base_is_where_the_force_is(registry):
     text = "Armenia still hosts a Russian military base, with about 5,000 troops."
     [event] = [e for e in events(text, registry) if e.type == "Deployment"]
     assert roles(event) == {"location": ["armenia"], "force": ["russian-armed-forces"]}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a telephone call is a meeting of its two sides
+    ("Nikol Pashinyan spoke by phone with Vladimir Putin on Monday.",
+     [{"participant": ["nikol-pashinyan", "vladimir-putin"]}]),
+    ("Armenia and Russia held a phone call on Monday.",
+     [{"participant": ["armenia", "russia"]}]),
+    # the host acts in the meeting, the guests make it one; hosting a base meets nobody
+    ("Vladimir Putin hosted Nikol Pashinyan in Moscow.",
+     [{"agent": ["vladimir-putin"], "participant": ["nikol-pashinyan"], "location": ["moscow"]}]),
+    ("Since 1995 Armenia has hosted a Russian base in Gyumri.", []),
+    # the people or states a meeting is "of" attend it; an organization's summit is its host's
+    ("The meeting of Nikol Pashinyan and Vladimir Putin lasted two hours.",
+     [{"participant": ["nikol-pashinyan", "vladimir-putin"]}]),
+])
+def test_events_meetings_from_calls_hosts_and_of_phrases(text, expected, registry):
+    assert [roles(e) for e in events(text, registry) if e.type == "Meeting"] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # crossing or advancing into a place by a state's troops is an operation of that state
+    ("In March 2022 Azerbaijani troops crossed into Syunik and dug in.",
+     [("MilitaryOperation", {"force": ["armed-forces-of-azerbaijan"],
+                             "location": ["syunik-province"], "agent": ["azerbaijan"]})]),
+    # the parser often makes the demonym a compound
+    ("In June 2022 Azerbaijani forces attacked targets inside Armenia.",
+     [("MilitaryOperation", {"location": ["armenia"], "force": ["armed-forces-of-azerbaijan"],
+                             "agent": ["azerbaijan"]})]),
+    # soldiers named by their state's demonym are that state's forces captured
+    ("On Thursday Azerbaijani troops captured six Armenian soldiers near the border.",
+     [("Capture", {"force": ["armed-forces-of-azerbaijan"],
+                   "affected": ["armed-forces-of-armenia"], "agent": ["azerbaijan"]})]),
+    # a force entering its own state goes home
+    ("The last column of Russian peacekeepers crossed into Russian territory on Wednesday.", []),
+])
+def test_events_armed_acts_of_forces_named_by_demonyms(text, expected, registry):
+    assert [(e.type, roles(e)) for e in events(text, registry)
+            if e.type in {"MilitaryOperation", "Capture"}] == expected
+
+
+def test_events_its_forces_are_the_state_subject_before_them(registry):
+    text = ("Azerbaijan took control of Nagorno-Karabakh in 2023, when its forces launched an "
+            "offensive.")
+    [operation] = [e for e in events(text, registry) if e.type == "MilitaryOperation"]
+    assert roles(operation) == {"force": ["armed-forces-of-azerbaijan"], "agent": ["azerbaijan"]}
+
+
+def test_events_who_acts_on_the_sidelines_of_a_summit_attends_it(registry):
+    text = "On the sidelines of the summit, Pashinyan and Putin discussed the border."
+    assert [roles(e) for e in events(text, registry) if e.type == "Meeting"] == [
+        {"participant": ["nikol-pashinyan", "vladimir-putin"]}]

@@ -116,3 +116,37 @@ def test_find_mentions_no_new_names_on_a_headline_line(registry):
 def test_find_mentions_names_written_otherwise_than_the_registry(text, expected, registry):
     doc = language_for(registry)(text)
     assert [m.key for m in find_mentions(doc, registry)] == expected
+
+
+def test_find_mentions_names_among_titles_are_no_headline_and_a_surname_is_its_person(registry):
+    """A sentence of titles and names capitalises most words without being a headline, and a
+    surname alone later is the person named in full before it."""
+    text = ("In Sochi President of Russia Vladimir Putin welcomed President of Uzbekistan "
+            "Shavkat Mirziyoyev. Mirziyoyev said relations were strong.")
+    doc = language_for(registry)(text)
+    people = [m for m in find_mentions(doc, registry) if m.type == "Person" and not m.linked]
+    assert [(text[m.start:m.end], m.name) for m in people] == [
+        ("Shavkat Mirziyoyev", "Shavkat Mirziyoyev"), ("Mirziyoyev", "Shavkat Mirziyoyev")]
+    assert len({m.node for m in people}) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Frozen talks are not dead talks, he said.",  # a capitalised adjective opening a sentence
+    "The line was set out by the Prime Minister of the Republic Nikol Pashinyan.",
+])
+def test_find_mentions_common_words_are_no_new_entity(text, registry):
+    doc = language_for(registry)(text)
+    assert [m.name for m in find_mentions(doc, registry) if not m.linked] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a proper noun the NER left off the front of a name; a place noun's names are places
+    ("Guards left the village of Nor Kharberd and the town of Gavar Kandi.",
+     [("Nor Kharberd", "Place"), ("Gavar Kandi", "Place")]),
+    # a name cut before the state it is "of"
+    ("The Security Council of Armenia met on Monday.",
+     [("Security Council of Armenia", "Organization")]),
+])
+def test_find_mentions_new_names_cut_short_are_made_whole(text, expected, registry):
+    doc = language_for(registry)(text)
+    assert [(m.name, m.type) for m in find_mentions(doc, registry)] == expected

@@ -144,9 +144,25 @@ def test_find_positions_receiving_state_is_not_the_owner(registry: Registry) -> 
         ("sergey-kopyrkin", "Ambassador", "russia", "Sergey Kopyrkin, Russia's ambassador")]
 
 
-def test_find_positions_skips_a_former_office(registry: Registry) -> None:
+def test_find_positions_former_office_is_written_as_former(registry: Registry) -> None:
     assert found("The talks were attended by Nikol Pashinyan, the former president of the "
-                 "Civil Contract party.", registry) == []
+                 "Civil Contract party.", registry) == [
+        ("nikol-pashinyan", "Former President", "civil-contract",
+         "Nikol Pashinyan, the former president of the Civil Contract")]
+    assert found("Former president Levon Ter-Petrosyan, who leads a small party, said on "
+                 "Friday that the talks had failed.", registry) == [
+        ("Levon Ter-Petrosyan", "Former President", None,
+         "Former president Levon Ter-Petrosyan")]
+
+
+def test_find_positions_reads_a_name_in_commas_after_its_title(registry: Registry) -> None:
+    assert found("Georgia's interior minister, Vakhtang Gomelauri, said the protest was "
+                 "illegal.", registry) == [
+        ("Vakhtang Gomelauri", "Interior Minister", "georgia",
+         "Georgia's interior minister, Vakhtang Gomelauri")]
+    # The name after a clause's object is the next clause's subject, not an apposition.
+    assert found("After meeting the foreign minister, Ararat Mirzoyan, said nothing.",
+                 registry) == []
 
 
 def test_find_positions_skips_a_list_of_names(registry: Registry) -> None:

@@ -169,6 +169,31 @@ def test_find_quantities_skips_phrases_that_state_no_amount(registry: Registry) 
                  registry) == []
 
 
+def test_find_quantities_reads_durations_of_one_unit_and_spans(registry: Registry) -> None:
+    assert found("The talks ended more than a year late, and the convoy left in less than an "
+                 "hour.", registry) == [("1", "years", True, "more than a year"),
+                                        ("1", "hours", True, "less than an hour")]
+    assert found("The mission should be over within a month.", registry) == [
+        ("1", "months", True, "within a month")]
+    assert found("Prices have risen over the past three months.", registry) == [
+        ("3", "months", False, "three months")]
+    assert found("The vote comes less than a week after the talks.", registry) == []
+    # "a year" with no approximator is seldom an amount
+    assert found("The leaders meet twice a year.", registry) == []
+
+
+def test_find_quantities_part_of_a_definite_whole_states_an_amount(registry: Registry) -> None:
+    assert found("The party won 54 of the 101 seats.", registry) == [
+        ("54", "seats", False, "54 of the 101 seats")]
+
+
+def test_find_quantities_one_of_an_uncounted_kind_is_no_amount(registry: Registry) -> None:
+    assert found("The reform moves one ministry at a time, always in one direction.",
+                 registry) == []
+    assert found("Russia sent one helicopter.", registry) == [
+        ("1", "helicopters", False, "one helicopter")]
+
+
 def test_find_quantities_unknown_noun_counts_itself(registry: Registry) -> None:
     [quantity] = extract("Since 1991 they have fought two major wars.", registry)
     assert (quantity.unit, quantity.known_unit) == ("wars", False)

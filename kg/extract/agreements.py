@@ -28,7 +28,9 @@ upon"), the noun's phrase with the verb concluding it ("an agreement had been re
 withdraw ..."), or, after a `basis` phrase, the clause the phrase is attached to ("According to
 the agreement, the guards ... will end their deployment and withdraw", "will continue to be
 deployed ... following an agreement", "stationed here on the basis of a trilateral
-statement"). An event inside several agreements' clauses belongs to the innermost. A meeting
+statement"). An event inside several agreements' clauses belongs to the innermost. After a
+`basis` phrase naming nobody, the subject of that clause and the object of its "to" are parties
+("Under a deal reached on April 19, Armenia handed four villages to Azerbaijan"). A meeting
 there is where the agreement was reached; failing one, a meeting of the previous sentence with
 one of the same people or states. A state whose force an agreement deploys or withdraws is
 bound by it, hence a party. Its kind is the class of the provision nearest the clause's root,
@@ -80,6 +82,7 @@ GOVERNING_PREPOSITIONS = {"to", "on", "upon"}
 MODIFIERS = {"compound", "nmod", "amod"}
 RELATIVE_TAGS = {"WP", "WDT"}
 SHARING = {"conj", "xcomp"}  # along these a verb shares its subject and clause
+DEFINITE = {"the", "both", "these", "those"}  # "the two leaders" refers back to people named
 
 
 @dataclass
@@ -198,6 +201,8 @@ class _Reader:
             signers += _partners(cue, lexicon.between) + [
                 child for child in cue.children if child.dep_ == "poss"]
             root, scope = self._noun_scope(cue, governor, clause)
+            if not signers and not seekers and root is not clause:
+                seekers = _sides(root)  # "Under a deal ..., Armenia handed X to Azerbaijan"
         else:
             signers = _subjects(cue) + _partners(cue, lexicon.between)
             root, scope = cue, _subtree(cue, without=_active_subjects(cue))
@@ -313,7 +318,16 @@ def _cues(doc: Doc, mentions: Sequence[Mention]) -> list[tuple[Token, str | None
     verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() in lexicon.verbs
              and t.i not in governors]
     cues = sorted(nouns + verbs, key=lambda t: t.i)
-    return [(t, named.get(t.i)) for t in cues if not in_heading(t)]
+    return [(t, named.get(t.i)) for t in cues if not in_heading(t) and not _negated(t)]
+
+
+def _negated(cue: Token) -> bool:
+    """Whether a cue says no agreement was made: "did not agree", "made no joint statement",
+    "no agreement was reached" (a negated verb, or "no" before the noun)."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in cue.children):
+        return True
+    verb = cue if cue.pos_ == "VERB" else _governor(cue)
+    return verb is not None and any(c.dep_ == "neg" for c in verb.children)
 
 
 def _noun_cue(token: Token, lexicon: _Lexicon) -> bool:
@@ -340,6 +354,14 @@ def _governor(noun: Token) -> Token | None:
     else:
         return None
     return head if head.pos_ in {"VERB", "AUX"} and head is not noun else None
+
+
+def _sides(verb: Token) -> list[Token]:
+    """The subject of a clause an agreement is the basis of and the object of its "to": the
+    sides it moves something between ("Armenia handed four villages to Azerbaijan")."""
+    return [c for c in verb.children if c.dep_ == "nsubj"] + [
+        o for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"
+        for o in c.children if o.dep_ == "pobj"]
 
 
 def _subjects(verb: Token) -> list[Token]:
@@ -418,18 +440,34 @@ def _kind(reading: AgreementMention) -> str | None:
 
 def _meetings_before(reading: AgreementMention, events: Sequence[EventMention]
                      ) -> list[EventMention]:
-    """Meetings of the previous sentence with one of the reading's people or states."""
+    """Meetings of the previous sentence with one of the reading's people or states; for a
+    reading whose subject only refers back to people ("The two leaders agreed that ..."), the
+    one meeting of the previous sentence, if it tells just one."""
     sentence = reading.cue.sent
     doc = reading.cue.doc
     index = sentence.start - 1
     while index >= 0 and doc[index].is_space:
         index -= 1
-    if index < 0 or not reading.actors:
+    if index < 0 or not (reading.actors or _refers_back(reading.cue)):
         return []
     previous = doc[index].sent
-    return [e for e in events if e.type == "Meeting"
-            and previous.start <= e.trigger.i < previous.end
-            and reading.actors & {m.node for m in e.roles.get("participant", [])}]
+    meetings = [e for e in events if e.type == "Meeting"
+                and previous.start <= e.trigger.i < previous.end]
+    if not reading.actors:
+        return meetings if len({id(e.trigger) for e in meetings}) == 1 else []
+    return [e for e in meetings
+            if reading.actors & {m.node for m in e.roles.get("participant", [])}]
+
+
+def _refers_back(cue: Token) -> bool:
+    """Whether the subject of a verb cue, or of the verb concluding a noun cue, is a definite
+    plural noun, which refers back to people named before rather than naming them ("the two
+    leaders agreed", "the three leaders signed a joint statement")."""
+    verb = cue if cue.pos_ == "VERB" else _governor(cue)
+    return verb is not None and any(
+        subject.tag_ == "NNS" and any(c.dep_ in {"det", "predet"} and c.lower_ in DEFINITE
+                                      for c in subject.children)
+        for subject in _subjects(verb))
 
 
 def _merge(readings: list[AgreementMention]) -> list[list[AgreementMention]]:
@@ -500,11 +538,16 @@ def _agreement(group: list[AgreementMention], registry: Registry) -> Agreement |
         for force in event.roles.get("force", []):
             owner = registry.entities[force.key].force_of if force.key else None
             if owner is not None and iris.entity(owner) not in parties:
-                parties[iris.entity(owner)] = Mention(
-                    iris.entity(owner), registry.entities[owner].type, force.start, force.end,
-                    owner, registry.entities[owner].label)
+                parties[iris.entity(owner)] = _party(owner, force.start, force.end, registry)
                 inferred = True
     key = _key(group)
+    if key is not None:  # a registry agreement named in the text binds its curated parties
+        named = next(r.cue for r in group if r.key == key)
+        for owner in registry.entities[key].roles.get("party", ()):
+            if iris.entity(owner) not in parties and owner in registry.entities:
+                parties[iris.entity(owner)] = _party(owner, named.idx, named.idx + len(named),
+                                                     registry)
+                inferred = True
     if key is None and len(set(parties) | set(agreed_by)) < 2 and not any(
             m.type in ORGANIZATIONS for m in parties.values()):
         return None
@@ -517,6 +560,13 @@ def _agreement(group: list[AgreementMention], registry: Registry) -> Agreement |
                                                            registry)
     return Agreement(key, list(parties.values()), list(agreed_by.values()), kind, provides,
                      meetings, date, best.sentence, inferred, known)
+
+
+def _party(key: str, start: int, end: int, registry: Registry) -> Mention:
+    """A registry party of an agreement, read at body[start:end] (a force it moves, or the
+    agreement's name) rather than named there."""
+    entity = registry.entities[key]
+    return Mention(iris.entity(key), entity.type, start, end, key, entity.label)
 
 
 def _known_agreement(parties: Sequence[Mention], date: DateMention | None, registry: Registry

@@ -44,6 +44,10 @@ STATE_SPEAKS = {"subject", "by", "possessor"}
 LOCATIVE = {"from", "in", "to", "into", "on", "at", "near", "along", "across", "within",
             "out of", "inside", "throughout", "around"}
 PARTICIPATIVE = {"with", "between", "among"}
+# Events a state carries out through its armed forces: the forces named act, their state is
+# the agent ("Azerbaijani troops attacked ...").
+ARMED_ACTS = {"MilitaryOperation", "Capture"}
+POSSESSIVE_PRONOUNS = {"its", "their"}  # "its forces": the forces of the state named before
 BE_FORMS = {"is", "are", "was", "were", "been", "be"}
 PRESENT_TAGS = {"VBP", "VBZ"}  # the simple present: an event told as going on
 HAVE_FORMS = {"have", "has", "had"}
@@ -98,10 +102,14 @@ def find_events(doc: Doc, mentions: Sequence[Mention], dates: Sequence[DateMenti
     containers = _containers(registry)
     found: list[EventMention] = []
     for token in doc:
+        # only verbs and nouns trigger: test that first, before any phrase ("have" is mostly
+        # an auxiliary, and starts a phrase trigger: "have a call")
+        if token.pos_ not in {"VERB", "NOUN"}:
+            continue
         lemma = token.lemma_.lower()
         trigger = ((_phrase_trigger(token, triggers) if lemma in phrase_starts else None)
                    or triggers.get(lemma))
-        if trigger is None or token.pos_ not in {"VERB", "NOUN"}:
+        if trigger is None:
             continue
         event = _event(token, trigger, mentions, borders, containers, registry)
         if event is not None:
@@ -326,6 +334,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
     if "force" not in event.roles and registry is not None and trigger.needs & {"force"}:
         event.roles["force"] = _unnamed_force(found_arguments, event, registry, containers,
                                               mentions)
+    if registry is not None and event.type in ARMED_ACTS:
+        _armed_sides(found_arguments, event, registry, containers, mentions)
     if "force" in event.roles and "location" not in event.roles:
         places = _stationed_places(found_arguments, mentions)
         if places:
@@ -334,6 +344,8 @@ def _event(token: Token, trigger: Trigger, mentions: Sequence[Mention],
     if registry is not None and event.roles.get("force"):
         _serving_forces(event, registry, containers)
     event.roles = {role: values for role, values in event.roles.items() if values}
+    if event.type == "MilitaryOperation" and _at_home(event):
+        return None  # "peacekeepers crossed into Russian territory": they went home
     if not trigger.needs & set(event.roles) and trigger.strict:
         return None  # "Armenia lost 3,000 soldiers": no place lost, no capture
     if not trigger.needs & set(event.roles) and event.type == trigger.cls:
@@ -422,11 +434,14 @@ def _role(argument: Argument, mention: Mention, event_type: str) -> str | None:
         return "affected"
     if cls in ACTORS and relation == "object" and event_type == "Meeting":
         return "participant"
+    if cls in {"Person", "State"} and relation == "of" and event_type == "Meeting":
+        return "participant"  # "the meeting of X and Y"; "a summit of the EAEU" is its host
     return None
 
 
 def _unnamed_force(found_arguments: list[Argument], event: EventMention, registry: Registry,
-                   containers: dict[str, set[str]], mentions: Sequence[Mention]) -> list[Mention]:
+                   containers: dict[str, set[str]], mentions: Sequence[Mention],
+                   pronouns: bool = False) -> list[Mention]:
     """"Russia sent roughly 2,000 troops to the region", "Armenian soldiers patrol near
     Askeran": a bare noun that names a force but not whose (lexicons/references.yaml's
     force_nouns), as the trigger's subject or object, is the force of the state its demonym
@@ -435,7 +450,8 @@ def _unnamed_force(found_arguments: list[Argument], event: EventMention, registr
     troops") points at a force the text has in mind, which may be another; references.py
     resolves those, but for a force of a class narrower than the armed forces owned through
     "its" by the state its clause's subject names ("Russia completed the withdrawal of its
-    peacekeepers")."""
+    peacekeepers"). With `pronouns` (armed acts), "its forces" after a state subject are
+    that state's, whatever their class."""
     nouns = read_lexicon("references")["force_nouns"]
     demonyms = read_lexicon("positions")["demonyms"]
     agents = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
@@ -444,12 +460,14 @@ def _unnamed_force(found_arguments: list[Argument], event: EventMention, registr
         if argument.relation not in {"subject", "object", "of"} or cls is None:
             continue
         # "its troops" may be any of the state's forces; "its peacekeepers" are of one class
-        owner = _subject_state(argument.token, mentions) if cls != "MilitaryForce" else None
-        if _determined(argument.token) and owner is None:
+        owner = _pronoun_owner(argument.token, registry) if pronouns else (
+            _subject_state(argument.token, mentions) if cls != "MilitaryForce" else None)
+        if owner is None and _determined(argument.token):
             continue
-        states = {demonyms[c.text] for c in argument.token.children
-                  if c.dep_ == "amod" and c.text in demonyms} or (
-            {owner} if owner else agents)
+        # the parser makes a demonym an adjective or, often, a compound ("Azerbaijani units")
+        states = {owner} if owner else {
+            demonyms[c.text] for c in argument.token.children
+            if c.dep_ in {"amod", "compound"} and c.text in demonyms} or agents
         if len(states) != 1:
             continue
         [state] = states
@@ -474,6 +492,48 @@ def _subject_state(noun: Token, mentions: Sequence[Mention]) -> str | None:
     subject = next((child for child in word.children if child.dep_ == "nsubj"), None)
     mention = named_entity(subject, mentions) if subject is not None else None
     return mention.key if mention is not None and mention.type == "State" else None
+
+
+def _at_home(event: EventMention) -> bool:
+    """Whether every place of an event is its agent's own state, named as a whole: a force
+    going there goes home. (A region within it may still see an offensive: Karabakh.)"""
+    agents = {m.key for m in event.roles.get("agent", []) if m.type == "State"}
+    places = {m.key for m in event.roles.get("location", [])}
+    return bool(agents and places) and places <= agents
+
+
+def _armed_sides(found_arguments: list[Argument], event: EventMention, registry: Registry,
+                 containers: dict[str, set[str]], mentions: Sequence[Mention]) -> None:
+    """"Azerbaijani troops crossed into Syunik", "captured six Armenian soldiers": the force a
+    subject names by its state's demonym acts, and its state is the agent; the force a
+    capture's object names is the side captured."""
+    subjects = [a for a in found_arguments if a.relation == "subject"]
+    if "force" not in event.roles:
+        event.roles["force"] = _unnamed_force(subjects, event, registry, containers, mentions,
+                                              pronouns=True)
+    if event.type == "Capture" and "affected" not in event.roles:
+        objects = [a for a in found_arguments if a.relation == "object"]
+        event.roles["affected"] = _unnamed_force(objects, event, registry, containers, mentions)
+    if "agent" not in event.roles:
+        states = {registry.entities[m.key].force_of for m in event.roles["force"] if m.key}
+        event.roles["agent"] = [replace(force, node=iris.entity(state), type="State", key=state,
+                                        name=registry.entities[state].label, reference=True)
+                                for force in event.roles["force"][:1]
+                                for state in states if state in registry.entities]
+        event.inferred |= bool(event.roles["agent"])
+
+
+def _pronoun_owner(noun: Token, registry: Registry) -> str | None:
+    """"Azerbaijan took control of the region when its forces launched an offensive": the
+    state a possessive pronoun before a force noun stands for, the registry state that is the
+    last subject before it in its sentence; None for any other noun."""
+    if not any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in noun.children):
+        return None
+    for token in reversed(noun.doc[noun.sent.start:noun.i]):
+        entity = registry.entities.get(token.ent_id_) if token.dep_ == "nsubj" else None
+        if entity is not None and entity.type == "State":
+            return entity.key
+    return None
 
 
 def _determined(noun: Token) -> bool:
@@ -743,17 +803,27 @@ def _phrase_trigger(token: Token, triggers: dict[str, Trigger]) -> Trigger | Non
     or its preposition and that one's object ("leave in control")."""
     lemma = token.lemma_.lower()
     for child in token.children:
-        if child.dep_ not in {"prt", "dobj", "prep"} or (child.dep_ == "dobj" and any(
-                c.dep_ == "compound" and c.pos_ == "NOUN" and not c.n_lefts
-                for c in child.children)):
-            continue  # "take over passport control" is not "take control"; "24-hour" counts
+        if child.dep_ not in {"prt", "dobj", "prep"}:
+            continue
         words = [f"{lemma} {child.lemma_.lower()}"]
+        if child.dep_ == "dobj" and words[0] in _idioms() and any(
+                c.dep_ == "compound" and c.pos_ == "NOUN" and not c.n_lefts
+                for c in child.children):
+            continue  # "take over passport control" is not "take control"; "24-hour" counts
         words += [f"{words[0]} {grandchild.lemma_.lower()}" for grandchild in child.children
                   if child.dep_ == "prep" and grandchild.dep_ == "pobj"]
         trigger = next((triggers[w] for w in reversed(words) if w in triggers), None)
         if trigger:
             return trigger
     return None
+
+
+@cache
+def _idioms() -> frozenset[str]:
+    """The phrase triggers whose object must stand without a noun before it (lexicons'
+    `idioms`)."""
+    return frozenset(phrase for entry in read_lexicon("events").values()
+                     for phrase in entry.get("idioms", []))
 
 
 @cache

@@ -62,25 +62,90 @@ def find_mentions(doc: Doc, registry: Registry) -> list[Mention]:
 
     A name the ruler missed whose slug is a registry key ("KREMLIN", "the Kremlin's") is
     that registry entity: the key was made from the same name. A name that is only an office
-    title, after demonyms or not ("Kazakh President"), names no entity of its own.
+    title, after demonyms or not ("Kazakh President"), demonyms alone, or only common words
+    the NER took for a name ("Frozen is not gone", "the Republic"), names no entity of its own.
+    A new name the NER cut short is made whole (`_whole_name`).
     """
-    mentions = []
-    for span in doc.ents:
+    mentions: list[Mention] = []
+    people: dict[str, Mention] = {}  # surname -> the first new person named in full with it
+    entities = list(doc.ents)
+    taken = -1  # the last token of a registry name joined into the new name before it
+    for index, span in enumerate(entities):
         key = span.ent_id_ or None
+        if span.start <= taken:
+            continue
         if key is None and span.label_ in NER_CLASSES and not _in_heading(span):
+            span = _whole_name(span, entities[index + 1] if index + 1 < len(entities) else None,
+                               registry)
+            taken = span.end - 1
             name = _name(span)
-            if not name or _office(name) or name in _demonyms():
-                continue  # "Azerbaijani" alone (tagged a place) is its state's adjective
+            if not name or _office(name) or _common_words(span):
+                continue  # "Azerbaijani" alone, "Frozen is not gone"
             known = registry.entities.get(iris.slug(name))
             if known is None:
-                mentions.append(Mention(iris.new_entity(name), NER_CLASSES[span.label_],
-                                        span.start_char, span.end_char, None, name))
+                type_name = "Place" if _named_place(span) else NER_CLASSES[span.label_]
+                mentions.append(_named_before(Mention(
+                    iris.new_entity(name), type_name, span.start_char, span.end_char, None,
+                    name), people))
                 continue
             key = known.key
         if key is not None:
             mentions.append(Mention(iris.entity(key), registry.entities[key].type,
                                     span.start_char, span.end_char, key, span.text))
     return mentions
+
+
+def _whole_name(span: Span, following: Span | None, registry: Registry) -> Span:
+    """A new name with what the NER cut off it: capitalised proper nouns it left unlabelled
+    just before, but for a person's ("the villages of Hin Tagher": "Tagher"), and the registry
+    state after a name ending in "of" ("The Security Council of" + "Armenia"). A plural name
+    ending in "of" is shared among the states after it instead (`shared_names`)."""
+    doc = span.doc
+    start = span.start
+    # a person's name the NER reads whole; "President of Uzbekistan Shavkat Mirziyoyev" has
+    # an unlabelled state before it
+    widen = span.label_ != "PERSON" or _named_place(span)
+    while widen and start > span.sent.start + 1 and doc[start - 1].pos_ == "PROPN" \
+            and doc[start - 1].ent_iob_ == "O" and doc[start - 1].is_alpha \
+            and doc[start - 1].is_title and doc[start - 1].lower_ not in _title_words():
+        start -= 1
+    end = span.end
+    state = registry.entities.get(following.ent_id_) if following is not None else None
+    if (span[-1].lower_ == "of" and following is not None and following.start == span.end
+            and state is not None and state.type == "State"
+            and not any(t.tag_ in PLURAL for t in span)):
+        end = following.end
+    return Span(doc, start, end, label=span.label_) if (start, end) != (span.start, span.end) \
+        else span
+
+
+def _named_place(span: Span) -> bool:
+    """Whether a name is what a place noun is "of" ("the villages of Hin Tagher and
+    Khtsaberd", lexicons/places.yaml), whatever class the NER guessed for it."""
+    word = span.root
+    while word.dep_ == "conj" and word.head is not word:
+        word = word.head
+    preposition = word.head
+    return word.dep_ == "pobj" and preposition.lower_ == "of" \
+        and preposition.head.lemma_.lower() in _place_nouns()
+
+
+@cache
+def _place_nouns() -> frozenset[str]:
+    return frozenset(read_lexicon("places")["place_nouns"])
+
+
+def _named_before(mention: Mention, people: dict[str, Mention]) -> Mention:
+    """A new name of one word that is the surname of a new person named in full before it
+    ("Ilham Aliyev ... President Aliyev said") is that person; a person named in full is
+    recorded in `people` under their surname."""
+    words = mention.name.split()
+    if len(words) == 1 and words[0] in people:
+        full = people[words[0]]
+        return replace(mention, node=full.node, type=full.type, name=full.name)
+    if len(words) > 1 and mention.type == "Person":
+        people.setdefault(words[-1], mention)
+    return mention
 
 
 def nested_mentions(doc: Doc, mentions: Sequence[Mention], registry: Registry
@@ -201,18 +266,39 @@ def _acting(word: Token) -> bool:
     return word.dep_ in ACTING or (word.dep_ == "pobj" and word.head.dep_ == "agent")
 
 
+def _common_words(span: Span) -> bool:
+    """Whether a name the NER found is common words: no proper noun in it (a capitalised
+    adjective opening a sentence), or a definite description's one noun capitalised ("the
+    Republic", lexicons/references.yaml's nouns), which the reference resolver reads."""
+    words = [t for t in span if t.lower_ not in ARTICLES]
+    return all(t.pos_ != "PROPN" for t in words) or (
+        len(words) == 1 < len(span) and words[0].lemma_.lower() in _description_nouns())
+
+
+@cache
+def _description_nouns() -> frozenset[str]:
+    return frozenset(read_lexicon("references")["nouns"])
+
+
 def _office(name: str) -> bool:
-    """Whether a name is an office title of lexicons/positions.yaml after its demonyms."""
+    """Whether a name is an office title of lexicons/positions.yaml after its demonyms, or
+    demonyms alone (the NER's "Kazakh" of "Kazakh President"; the positions stage reads the
+    demonym as its state)."""
     words = name.split()
     while words and words[0] in _demonyms():
         words = words[1:]
-    return " ".join(words).lower() in _titles()
+    return not words or " ".join(words).lower() in _titles()
 
 
 @cache
 def _titles() -> frozenset[str]:
     return frozenset(spelling for spellings in read_lexicon("positions")["titles"].values()
                      for spelling in spellings)
+
+
+@cache
+def _title_words() -> frozenset[str]:
+    return frozenset(word for spelling in _titles() for word in spelling.split())
 
 
 @cache
@@ -231,8 +317,10 @@ def _name(span: Span) -> str:
 def _in_heading(span: Span) -> bool:
     """Headlines capitalise every word, which the NER takes for names: skip new names there,
     on a headline's line or in a sentence reading as one (the parser runs a headline into the
-    next line's sentence, and a sentence of titles and names into a headline's shape)."""
-    words = [t for t in span.sent if t.is_alpha and len(t) > 3]
+    next line's sentence). Names and office titles are capitalised in any sentence, so only
+    the other words count: "President of Azerbaijan Ilham Aliyev hosted ..." is no headline."""
+    words = [t for t in span.sent if t.is_alpha and len(t) > 3 and not t.ent_type_
+             and t.lower_ not in _title_words()]
     return in_heading(span[0]) or (len(words) >= HEADING_WORDS and sum(
         t.text[0].isupper() for t in words) / len(words) > HEADING_SHARE)
 

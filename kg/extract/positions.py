@@ -2,19 +2,23 @@
 
 Runs on the spaCy Doc and the entity mentions (kg/extract/mentions.py); the `positions` stage
 (kg/stages/positions.py) turns what it finds into ckg:PositionHeld nodes. A text ties a title
-to a person's name in one of three ways:
+to a person's name in one of four ways:
 
 - in the name's own noun phrase, before it: "Syunik Governor Robert Ghukasyan", "Russian
   Ambassador to Yerevan Sergey Kopyrkin", "Governor of Armenia's Sinyuk region Melikset Pogosyan";
   the parse must join the title and the name (one heads the other's phrase);
 - in an apposition after it: "Hayk Konjoryan, the parliamentary leader of ... party, announced";
+- in a title phrase before it, the name set off by commas as its apposition: "The CSTO
+  Secretary-General, Imangali Tasmagambetov, said";
 - in a copula: "X, who is the deputy speaker of ...", "X is Armenia's foreign minister", where
   the title heads the predicate.
 
 A title phrase is the run of noun-phrase words next to the name: determiners, adjectives, nouns,
 names, participles, possessive 's, and the prepositions the lexicon lists (of, for, to). Its
 title is the first one in it that is not itself a possessor ("the President's spokesman" is a
-spokesman); qualifiers in front of it belong to it ("acting deputy prime minister").
+spokesman); qualifiers in front of it belong to it ("acting deputy prime minister"), and a word
+saying the office is no longer held makes it a former one ("former president": "Former
+President"), so that it is not read as the person's present office.
 
 The office's owner (ckg:ofActor) is the last actor or place named in the title's of/for part
 ("Governor of Armenia's Sinyuk region": the region, the head of that phrase), else the last one
@@ -77,7 +81,6 @@ class _Title:
 
     tokens: tuple[Token, ...]
     name: str
-    held: bool  # false after "former", "ex-"
 
     @property
     def first(self) -> Token:
@@ -92,7 +95,7 @@ class _Title:
 class _Lexicon:
     titles: dict[tuple[str, ...], str]  # words of a spelling -> canonical title
     qualifiers: frozenset[str]
-    not_held: frozenset[str]
+    not_held: dict[str, str]  # word -> the title's prefix ("former" -> "Former")
     owner_prepositions: frozenset[str]
     receiver_prepositions: frozenset[str]
     demonyms: dict[str, str]
@@ -143,9 +146,20 @@ class _Reader:
                 break
             phrase.insert(0, token)
         title = self._title(phrase)
-        if title is None or not _joined(title, name.root):
+        if title is None or not (_joined(title, name.root) or self._owner_between(title, name)):
             return None
         return self._position(holder, name, phrase, title, beside=False)
+
+    def _owner_between(self, title: _Title, name: Span) -> bool:
+        """Whether only "of <owner>" stands between title and name ("President of Azerbaijan
+        Ilham Aliyev"), which the parser tends to read as a name "Azerbaijan Ilham Aliyev"
+        and so fails to join to the title. The owner must be a registry one: a new name there
+        is as likely a common word the NER took for one ("Prime Minister of the Republic")."""
+        between = self.doc[title.last.i + 1:name.start]
+        owners = {self.covering.get(t.i) for t in between[1:]}
+        owner = owners.pop() if len(owners) == 1 else None
+        return (len(between) >= 2 and between[0].lower_ in self.lexicon.owner_prepositions
+                and owner is not None and owner.linked and owner.type in OWNER_TYPES)
 
     def apposition(self, holder: Mention, name: Span) -> PositionMention | None:
         """'Hayk Konjoryan, the parliamentary leader of ...,': a title phrase after a comma.
@@ -187,7 +201,10 @@ class _Reader:
             if not self._in_phrase(token):
                 break
             phrase.insert(0, token)
-        if not phrase or (phrase[0].i > name.sent.start and doc[phrase[0].i - 1].pos_ == "ADP"):
+        # after a preposition or a verb ("After meeting the president, Aliyev said") the title
+        # is someone else's, and the name the next clause's subject
+        if not phrase or (phrase[0].i > name.sent.start
+                          and doc[phrase[0].i - 1].pos_ in {"ADP", "VERB", "AUX"}):
             return None
         title = self._title(phrase)
         if title is None or any(t.pos_ == "ADP" for t in phrase if t.i < title.first.i):
@@ -214,8 +231,6 @@ class _Reader:
 
     def _position(self, holder: Mention, name: Span, phrase: list[Token], title: _Title,
                   beside: bool) -> PositionMention | None:
-        if not title.held:
-            return None
         owner = self._owner(phrase, title)
         parts = [(name.start_char, name.end_char),
                  (title.first.idx, title.last.idx + len(title.last))]
@@ -257,9 +272,10 @@ class _Reader:
                                      or words[start - 1].text == "-"):
                     start -= 1
                 qualifiers = [w.lower_ for w in words[start:index] if w.text != "-"]
-                held = start == 0 or words[start - 1].lower_ not in self.lexicon.not_held
-                title = " ".join([*(q.capitalize() for q in qualifiers), name])
-                return _Title(tuple(words[start:end]), title, held)
+                former = self.lexicon.not_held.get(words[start - 1].lower_) if start else None
+                title = " ".join([*([former] if former else []),
+                                  *(q.capitalize() for q in qualifiers), name])
+                return _Title(tuple(words[start - bool(former):end]), title)
             index = end
         return None
 
@@ -351,8 +367,9 @@ def _lexicon() -> _Lexicon:
     # "secretary-general" is three tokens to spaCy: split spellings the same way.
     titles = {tuple(re.findall(r"[^\s-]+|-", spelling.lower())): name
               for name, spellings in data["titles"].items() for spelling in spellings}
-    qualifiers, not_held = words("qualifiers"), words("not_held")
+    qualifiers = words("qualifiers")
+    not_held = {word.lower(): prefix for word, prefix in data["not_held"].items()}
     title_words = frozenset(word for spelling in titles for word in spelling)
     return _Lexicon(titles, qualifiers, not_held, words("owner_prepositions"),
                     words("receiver_prepositions"), dict(data["demonyms"]),
-                    title_words | qualifiers | not_held)
+                    title_words | qualifiers | frozenset(not_held))

@@ -6,7 +6,8 @@ into ckg:Quantity nodes and ckg:personnel values. A quantity is a number and wha
 
 - the number: digits ("1,960", "7.3"), number words ("six", "twenty-five"), either with a
   multiplier ("7.3 billion", "two hundred"); an order of magnitude ("hundreds", "tens of
-  thousands": 100, 10000, approximate); or a share of a whole ("a third", in percent);
+  thousands": 100, 10000, approximate); a share of a whole ("a third", in percent); or "a"
+  before a unit of time after an approximator ("more than a year", "within a week": 1);
 - the unit: a percent sign or word after the number, a currency sign before it, else the noun
   the number modifies (spaCy's nummod, "six-nation" included), or the noun of the "of" phrase
   the number heads ("hundreds of Russian soldiers"), normalised through the lexicon; a plural
@@ -19,7 +20,9 @@ event's name ("the 44-day war"), and is of what lasted: the noun a hyphenated du
 ("a four-year deployment"). Not quantities: dates ("May 9", "in 2020"; a bare year is never an
 amount; "two years ago", "three days later" say when, not how long), ordinals, numbers inside
 any other name ("France 24"), and numbers in a definite phrase, which refers back to things
-already named ("the two leaders") rather than stating an amount.
+already named ("the two leaders") rather than stating an amount, unless the determiner belongs
+to a whole the number is part of ("71 of the 107 seats") or a word like "past" makes the phrase
+a span of time ("the past two weeks").
 
 What a quantity is of (ckg:quantityOf), the first reading that applies:
 
@@ -112,6 +115,7 @@ class _Number:
     share: bool = False  # a fraction of a whole, in percent
     exact: bool = True
     in_event_name: bool = False  # "the 44-day war": it may only count the event's time
+    article: bool = False  # "a" counting one unit of time: "more than a year"
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,8 @@ class _Lexicon:
     fractions: Phrases[tuple[Decimal, bool]]
     approximators: Phrases[bool]
     definite: frozenset[str]
+    spans: frozenset[str]  # "past" in "the past two weeks"
+    ones: frozenset[str]  # "a", "an" in "more than a year"
     nouns: dict[tuple[str, ...], _Unit]  # lemmas of a unit noun -> its unit
     signs: dict[str, _Unit]
     people: _Unit
@@ -193,6 +199,7 @@ class _Reader:
         token = self.doc[index]
         lower = token.lower_
         if (lower not in lexicon.magnitudes and lower not in lexicon.fractions
+                and lower not in lexicon.ones
                 and not self._is_word(token) and not DIGITS.fullmatch(token.text)):
             return None  # most words: no number of any kind starts with them
         if token.ent_type_ == "ORDINAL" or not self._may_count(index, index + 1):
@@ -206,6 +213,9 @@ class _Reader:
                 and self.doc[index + length].lower_ == "of":
             percent, exact = share
             return _Number(index, index + length, percent, share=True, exact=exact)
+        if lower in lexicon.ones:
+            return _Number(index, index + 1, Decimal(1), article=True) \
+                if self._one_unit_of_time(index) else None
         value = self._digits(token)
         if value is None and not self._is_word(token):
             return None
@@ -237,6 +247,17 @@ class _Reader:
             return None  # a number inside a name: "France 24", "Resolution 2334"
         return _Number(index, end, value,
                        in_event_name=any(i in self.covering for i in range(index, end)))
+
+    def _one_unit_of_time(self, index: int) -> bool:
+        """Whether "a" at doc[index] counts the unit of time after it: only after an
+        approximator ("less than a day", "within a week"), for "a year" alone is seldom an
+        amount ("twice a year", "a year of talks")."""
+        doc = self.doc
+        if index + 1 >= len(doc) or not _longest_ending(doc, index - 1,
+                                                         self.lexicon.approximators):
+            return False
+        unit = self.lexicon.nouns.get((doc[index + 1].lemma_.lower(),))
+        return unit is not None and unit.time
 
     def _may_count(self, start: int, end: int) -> bool:
         """Whether doc[start:end] lies outside every name but an event's: the name of an
@@ -286,11 +307,13 @@ class _Reader:
             counted, head, whole = reading
             found_unit = self._unit(counted, number)
             if found_unit is None or (number.in_event_name and not found_unit.time) or (
-                    found_unit.time and counted.head.lower_ in lexicon.date_offsets):
+                    found_unit.time and self._date_offset(counted)):
                 return None
             unit, end_token = found_unit, counted
             if not self._states_amount(number, counted, unit):
                 return None
+            if number.value == 1 and not unit.known:
+                return None  # "one checkpoint at a time", "in one direction": no amount
         if number.magnitude or number.share:
             approximate = True
         quantity = QuantityMention(
@@ -309,6 +332,8 @@ class _Reader:
         """
         doc = self.doc
         last = doc[number.end - 1]
+        if number.article:  # the unit of time after it, which _one_unit_of_time checked
+            return doc[number.end], doc[number.end], None
         if number.magnitude or last.dep_ not in {"nummod", "quantmod", "compound", "nmod",
                                                  "amod"} or last.head.i < number.end:
             for token in doc[number.start:number.end]:
@@ -354,6 +379,13 @@ class _Reader:
             return _Unit(noun.lower_ if noun.tag_ == "NNS" else lemma, False, False)
         return None
 
+    def _date_offset(self, counted: Token) -> bool:
+        """Whether an amount of time says when rather than how long: "two years ago", "less
+        than a month after the vote" (the parser may hang the noun on the verb instead)."""
+        offsets = self.lexicon.date_offsets
+        following = counted.i + 1 < len(self.doc) and self.doc[counted.i + 1].lower_ in offsets
+        return counted.head.lower_ in offsets or following
+
     def _states_amount(self, number: _Number, counted: Token, unit: _Unit) -> bool:
         """Whether the number counts something rather than dates or refers back."""
         doc, lexicon = self.doc, self.lexicon
@@ -364,8 +396,10 @@ class _Reader:
             return False
         if not unit.known and len(words) == 1 and words[0].lower_ in lexicon.articles:
             return False  # "one checkpoint at a time", "in one direction": an article's sense
+        if unit.time and any(child.lower_ in lexicon.spans for child in counted.children):
+            return True  # "the past two weeks": how long, not which
         return not any(child.dep_ == "det" and child.lower_ in lexicon.definite
-                       for child in counted.children)
+                       and child.i < number.start for child in counted.children)
 
     # --- what the quantity is of ------------------------------------------------------------
 
@@ -602,6 +636,8 @@ def _lexicon() -> _Lexicon:
                             for k, v in data["fractions"].items()), 0),
         approximators=_by_word(((phrase(word), True) for word in data["approximators"]), -1),
         definite=frozenset(str(word).lower() for word in data["definite"]),
+        spans=frozenset(str(word).lower() for word in data.get("spans", [])),
+        ones=frozenset(str(word).lower() for word in data.get("ones", [])),
         nouns=nouns, signs=signs, people=units[data["people_unit"]],
         percent=_Unit(str(percent["unit"]), False, True),
         percent_signs=frozenset(str(sign) for sign in percent.get("signs", [])),

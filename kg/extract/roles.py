@@ -28,6 +28,9 @@ NOT_OWN = {"conj", "cc", "punct", "relcl", "acl", "appos"}
 SHARING = {"conj", "xcomp", "acomp"}
 # Prepositions after which a noun is an occasion its verb's subject attends ("spoke at the summit").
 GATHERING = {"at", "during"}
+# Nouns for the edge of an occasion, where its attendees meet aside ("on the sidelines of the
+# summit, X and Y agreed"): the occasion's attendees are the verb's subject all the same.
+SIDELINES = {"sideline", "sidelines", "margin", "margins"}
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,11 @@ def arguments(trigger: Token) -> list[Argument]:
     if trigger.pos_ == "NOUN":  # "an offensive launched by Baku": the participle's agent
         found += [Argument(a.token, "by", True) for clause in trigger.children
                   if clause.dep_ == "acl" for a in _direct(clause) if a.relation == "by"]
-    if trigger.pos_ == "NOUN" and trigger.dep_ == "pobj" and trigger.head.lower_ in GATHERING:
+    occasion = _occasion(trigger) if trigger.pos_ == "NOUN" else None
+    if occasion is not None:
         # "Pashinyan and Putin shake hands at a summit": who acts at it attends it; what is
         # acted on ("the issue was not raised at the summit") does not
-        verb = trigger.head.head
+        verb = occasion.head
         found += [Argument(a.token, "attendee", True) for a in _direct(verb)
                   if a.relation == "subject" and a.token.dep_ != "nsubjpass"]
     if not any(a.relation == "subject" for a in found):
@@ -73,6 +77,16 @@ def arguments(trigger: Token) -> list[Argument]:
     start, end = sentence_span(trigger)
     return [expanded for argument in found for expanded in _conjuncts(argument)
             if start <= expanded.token.idx < end]
+
+
+def _occasion(noun: Token) -> Token | None:
+    """The preposition that makes a noun an occasion its clause's verb happens at: "at" or
+    "during" it, or "on the sidelines of" it; None otherwise."""
+    preposition = noun.head if noun.dep_ == "pobj" else None
+    if preposition is not None and preposition.lower_ == "of" \
+            and preposition.head.lower_ in SIDELINES and preposition.head.dep_ == "pobj":
+        return preposition.head.head
+    return preposition if preposition is not None and preposition.lower_ in GATHERING else None
 
 
 def participial(verb: Token) -> bool:
