@@ -383,6 +383,9 @@ def test_events_meetings_from_calls_hosts_and_of_phrases(text, expected, registr
     ("On Thursday Azerbaijani troops captured six Armenian soldiers near the border.",
      [("Capture", {"force": ["armed-forces-of-azerbaijan"],
                    "affected": ["armed-forces-of-armenia"], "agent": ["azerbaijan"]})]),
+    # a passive subject is the side captured, not the one capturing
+    ("Baku said that six Armenian soldiers had been captured near the border.",
+     [("Capture", {"affected": ["armed-forces-of-armenia"]})]),
     # a force entering its own state goes home
     ("The last column of Russian peacekeepers crossed into Russian territory on Wednesday.", []),
 ])

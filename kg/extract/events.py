@@ -506,13 +506,15 @@ def _armed_sides(found_arguments: list[Argument], event: EventMention, registry:
                  containers: dict[str, set[str]], mentions: Sequence[Mention]) -> None:
     """"Azerbaijani troops crossed into Syunik", "captured six Armenian soldiers": the force a
     subject names by its state's demonym acts, and its state is the agent; the force a
-    capture's object names is the side captured."""
-    subjects = [a for a in found_arguments if a.relation == "subject"]
+    capture's object, or its passive subject ("six Armenian troops had been captured"),
+    names is the side captured."""
+    passive = [a for a in found_arguments if a.token.dep_ == "nsubjpass"]
+    subjects = [a for a in found_arguments if a.relation == "subject" and a not in passive]
     if "force" not in event.roles:
         event.roles["force"] = _unnamed_force(subjects, event, registry, containers, mentions,
                                               pronouns=True)
     if event.type == "Capture" and "affected" not in event.roles:
-        objects = [a for a in found_arguments if a.relation == "object"]
+        objects = [a for a in found_arguments if a.relation == "object"] + passive
         event.roles["affected"] = _unnamed_force(objects, event, registry, containers, mentions)
     if "agent" not in event.roles:
         states = {registry.entities[m.key].force_of for m in event.roles["force"] if m.key}
