@@ -12,6 +12,7 @@ from rdflib.namespace import RDFS
 from kg import paths
 from kg.rdf import write_dataset
 from kg.validate import Context, validate_files
+from kg.validate import cache as cache_module
 from kg.validate.cache import ResultCache, fingerprint, unit_key
 
 from .conftest import DATA, run_kg
@@ -89,6 +90,22 @@ def test_unit_key_follows_content_and_context_not_blank_node_labels():
     entry = URIRef("https://w3id.org/caucasus-kg/resource/armenia")
     first.add((entry, RDFS.label, Literal("Armenia, renamed", lang="en")))
     assert unit_key(first, focus) != unit_key(again, set(again.subjects()))
+
+
+def test_unit_key_is_the_same_with_the_terms_remembered_forgotten_or_overflowing(monkeypatch):
+    """Terms' N-Triples are remembered between keys; a key never depends on what was."""
+    data = Graph().parse(SHAPES_DATA / "valid.ttl", format="turtle")
+    other = Graph().parse(SHAPES_DATA / "valid-quantity.ttl", format="turtle")
+    focus = set(data.subjects())
+    cache_module._N3.clear()
+    cold = unit_key(data, focus)
+    assert unit_key(data, focus) == cold  # every term remembered now
+    monkeypatch.setattr(cache_module, "N3_KEPT", 3)
+    unit_key(other, set(other.subjects()))  # past the bound: forgotten before the next key
+    assert len(cache_module._N3) > 3
+    assert unit_key(data, focus) == cold
+    assert len(cache_module._N3) <= len({term for triple in data for term in triple})
+    assert unit_key(other, set(other.subjects())) != cold
 
 
 def test_validate_says_how_many_graphs_it_validated_and_reused(tmp_path):

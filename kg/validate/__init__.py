@@ -157,9 +157,18 @@ def validate_units(units: list[Graph], context: Context, locator: Locator, reaso
         owl = stack.enter_context(ConsistencyCheck(
             simple_graph(chain(context.ontology, context.registry, *units)), locator)
         ) if reason else None
+        terms: list[Finding] = []
+
+        def alongside() -> None:
+            """This process's share while the workers check the shapes: `meanwhile`, then the
+            terms (after it, as they read the locator), instead of alone once they are done."""
+            if meanwhile is not None:
+                meanwhile()
+            terms.extend(check_terms(chain.from_iterable(units), context.defined, locator))
+
         findings = check_units(units, unit_data(units, context), context.hierarchy,
-                               context.shapes, locator, cache, meanwhile=meanwhile)
-        findings += check_terms(chain.from_iterable(units), context.defined, locator)
+                               context.shapes, locator, cache, meanwhile=alongside)
+        findings += terms
         if owl is not None:
             findings += owl.findings()
     return sort_findings(findings)

@@ -71,13 +71,28 @@ def unit_key(data: Collection[Triple], focus: set[Node]) -> str:
         graph = Graph(store="SimpleMemory")
         graph += data
         data = to_canonical_graph(graph)
-    digest = hashlib.sha256()
-    for line in sorted(" ".join(term.n3() for term in triple) for triple in data):
-        digest.update(line.encode() + b"\n")
+    if len(_N3) > N3_KEPT:
+        _N3.clear()
+    known = _N3.get  # inline: a call per term would cost a third of what the memo saves
+    lines = sorted(" ".join([known(s) or _n3(s), known(p) or _n3(p), known(o) or _n3(o)])
+                   for s, p, o in data)
+    digest = hashlib.sha256("".join(f"{line}\n" for line in lines).encode())
     digest.update(b"focus\n")
     for node in sorted("_:" if isinstance(node, BNode) else node.n3() for node in focus):
         digest.update(node.encode() + b"\n")
     return digest.hexdigest()
+
+
+# Each term's N-Triples form, by term: units cite the same registry entries and documents, and
+# rdflib's n3() took two thirds of a key. Emptied past N3_KEPT terms, so that validating a
+# large dataset does not keep every term it met.
+N3_KEPT = 200_000
+_N3: dict[Node, str] = {}
+
+
+def _n3(term: Node) -> str:
+    text = _N3[term] = term.n3()
+    return text
 
 
 class ResultCache:
