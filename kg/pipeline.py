@@ -151,6 +151,7 @@ def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
     batches = [documents[first:first + size] for first in range(0, len(documents), size)]
     terms = Converted(to_rdflib)  # one term object for each thing the documents name
     context = multiprocessing.get_context("fork")
+    frozen = gc.get_freeze_count() > 0  # a caller's own freeze (the loaded model) is kept
     try:
         with context.Pool(workers, initializer=_take_plan, initargs=(alone, registry)) as pool:
             for batch, results in zip(batches, pool.imap(_run_batch, batches), strict=True):
@@ -162,7 +163,8 @@ def run_in_workers(stages: list[PlannedStage], documents: Sequence[Document],
                     # a 200-article build's main process, 0.07 s frozen).
                     gc.freeze()
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 _plan: tuple[list[PlannedStage], Registry] | None = None  # a worker's plan and registry

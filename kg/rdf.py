@@ -173,7 +173,7 @@ def _write_nquads(graphs: Iterable[Graph], path: Path) -> dict[Node, int]:
     named: dict[Node, list[Graph]] = {}
     for graph in graphs:
         named.setdefault(graph.identifier, []).append(graph)
-    counts = {}
+    counts: dict[Node, int] = {}
     with path.open("wb") as output:
         for name in sorted(named, key=text.__getitem__):
             end = " .\n" if text[name] == str(ox.DefaultGraph()) else f" {text[name]} .\n"

@@ -106,6 +106,10 @@ def test_unit_key_is_the_same_with_the_terms_remembered_forgotten_or_overflowing
     assert unit_key(data, focus) == cold
     assert len(cache_module._N3) <= len({term for triple in data for term in triple})
     assert unit_key(other, set(other.subjects())) != cold
+    # rdflib takes "x"@en-GB and "x"@en-gb for one term; their N-Triples differ, so do keys
+    entry, label = URIRef("https://w3id.org/caucasus-kg/resource/armenia"), RDFS.label
+    british = unit_key([(entry, label, Literal("x", lang="en-GB"))], {entry})
+    assert unit_key([(entry, label, Literal("x", lang="en-gb"))], {entry}) != british
 
 
 def test_validate_says_how_many_graphs_it_validated_and_reused(tmp_path):

@@ -74,8 +74,10 @@ def unit_key(data: Collection[Triple], focus: set[Node]) -> str:
     if len(_N3) > N3_KEPT:
         _N3.clear()
     known = _N3.get  # inline: a call per term would cost a third of what the memo saves
-    lines = sorted(" ".join([known(s) or _n3(s), known(p) or _n3(p), known(o) or _n3(o)])
-                   for s, p, o in data)
+    lines = sorted(" ".join([
+        known(s) or _n3(s, s), known(p) or _n3(p, p),
+        known(key := (o, o.language) if isinstance(o, Literal) else o) or _n3(o, key)])
+        for s, p, o in data)
     digest = hashlib.sha256("".join(f"{line}\n" for line in lines).encode())
     digest.update(b"focus\n")
     for node in sorted("_:" if isinstance(node, BNode) else node.n3() for node in focus):
@@ -83,15 +85,16 @@ def unit_key(data: Collection[Triple], focus: set[Node]) -> str:
     return digest.hexdigest()
 
 
-# Each term's N-Triples form, by term: units cite the same registry entries and documents, and
-# rdflib's n3() took two thirds of a key. Emptied past N3_KEPT terms, so that validating a
-# large dataset does not keep every term it met.
+# Each term's N-Triples form, by term (a literal with its language tag as written: rdflib's ==
+# ignores the tag's case, its n3() keeps it): units cite the same registry entries and
+# documents, and rdflib's n3() took two thirds of a key. Emptied past N3_KEPT terms, so that
+# validating a large dataset does not keep every term it met.
 N3_KEPT = 200_000
-_N3: dict[Node, str] = {}
+_N3: dict[Node | tuple[Literal, str | None], str] = {}
 
 
-def _n3(term: Node) -> str:
-    text = _N3[term] = term.n3()
+def _n3(term: Node, key: Node | tuple[Literal, str | None]) -> str:
+    text = _N3[key] = term.n3()
     return text
 
 
