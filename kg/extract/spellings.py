@@ -82,13 +82,19 @@ def _acronym(label: str) -> str:
 
 def _spellings(name: str) -> list[str]:
     """A name as written, with the other apostrophe and in the other spelling of its words."""
-    words = dict(read_lexicon("spellings")["american_british"])
-    for word, other in read_lexicon("spellings")["same_word"].items():
-        words[word] = other
-    words |= {other: word for word, other in list(words.items())}
+    words = _other_spellings()
     other_spelling = re.sub(r"[\w-]+", lambda word: _respelled(word[0], words), name)
     forms = [name, other_spelling]
     return forms + ["".join(APOSTROPHES.get(c, c) for c in form) for form in forms]
+
+
+@cache
+def _other_spellings() -> dict[str, str]:
+    """Each word of lexicons/spellings.yaml's pairs (American and British, and the same word
+    written two ways) to the other way of writing it, both ways round."""
+    words = dict(read_lexicon("spellings")["american_british"])
+    words |= read_lexicon("spellings")["same_word"]
+    return words | {other: word for word, other in words.items()}
 
 
 def _respelled(word: str, spellings: dict[str, str]) -> str:

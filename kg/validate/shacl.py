@@ -145,7 +145,6 @@ class GraphAnswers:
         self.answered: dict[tuple, tuple[list[Variable], dict[Node, list]] | None] = {}
         self.store = ox.Store()
         self.loaded: set[Node] = set()
-        self.terms: dict[tuple[Node, str | None], tuple[OxTerm, bool]] = {}  # by _term
         # Whether pyoxigraph's answers might hold other terms than rdflib's: where a term of
         # the graph does not come back from pyoxigraph as itself, either from the conversion
         # (an xsd:string literal, which rdflib keeps apart from a plain one and passes on to
@@ -182,18 +181,14 @@ class GraphAnswers:
         self.loaded |= predicates
         # The store keeps a valid literal in its canonical form ("400"^^xsd:long as
         # "400"^^xsd:integer, "1.50"^^xsd:decimal as "1.5"), which is not the graph's term.
-        added = {term for term, _ in self.terms.values()}
+        added = {quad.object for quad in quads}
         if any(quad.object not in added for predicate in predicates
                for quad in self.store.quads_for_pattern(None, to_oxigraph(predicate), None)):
             self.ambiguous = True
 
     def _term(self, node: Node) -> OxTerm:
         # with the language tag on its own: rdflib's == ignores its case, which a finding shows
-        key = (node, getattr(node, "language", None))
-        known = self.terms.get(key)
-        if known is None:
-            known = self.terms[key] = _oxigraph_term(*key)
-        term, same = known
+        term, same = _oxigraph_term(node, getattr(node, "language", None))
         if not same:
             self.ambiguous = True
         return term
