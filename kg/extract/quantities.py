@@ -146,7 +146,6 @@ class _Lexicon:
     percent_signs: frozenset[str]
     percent_nouns: Phrases[bool]
     not_units: frozenset[str]
-    articles: frozenset[str]
     date_offsets: frozenset[str]
     triggers: dict[str, str]  # event trigger lemma or "lemma particle" -> event class
 
@@ -394,8 +393,6 @@ class _Reader:
                 len(words) == 1 and re.fullmatch(r"\d{4}", words[0].text)
                 and int(words[0].text) in YEARS)):
             return False
-        if not unit.known and len(words) == 1 and words[0].lower_ in lexicon.articles:
-            return False  # "one checkpoint at a time", "in one direction": an article's sense
         if unit.time and any(child.lower_ in lexicon.spans for child in counted.children):
             return True  # "the past two weeks": how long, not which
         return not any(child.dep_ == "det" and child.lower_ in lexicon.definite
@@ -643,6 +640,5 @@ def _lexicon() -> _Lexicon:
         percent_signs=frozenset(str(sign) for sign in percent.get("signs", [])),
         percent_nouns=_by_word(((phrase(noun), True) for noun in percent.get("nouns", [])), 0),
         not_units=frozenset(str(word).lower() for word in data.get("not_units", [])),
-        articles=frozenset(str(word).lower() for word in data.get("articles", [])),
         date_offsets=frozenset(str(word).lower() for word in data.get("date_offsets", [])),
         triggers=triggers)
