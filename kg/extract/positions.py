@@ -140,11 +140,7 @@ class _Reader:
 
     def before(self, holder: Mention, name: Span) -> PositionMention | None:
         """'Syunik Governor Robert Ghukasyan': the title in the name's phrase, to its left."""
-        phrase: list[Token] = []
-        for token in reversed(self.doc[name.sent.start:name.start]):
-            if not self._in_phrase(token):
-                break
-            phrase.insert(0, token)
+        phrase = self._phrase_before(name.start, name)
         title = self._title(phrase)
         if title is None or not (_joined(title, name.root) or self._owner_between(title, name)):
             return None
@@ -196,11 +192,7 @@ class _Reader:
             return None
         if name.end < name.sent.end and doc[name.end].pos_ not in APPOSITION_ENDS:
             return None
-        phrase: list[Token] = []
-        for token in reversed(doc[name.sent.start:name.start - 1]):
-            if not self._in_phrase(token):
-                break
-            phrase.insert(0, token)
+        phrase = self._phrase_before(name.start - 1, name)
         # after a preposition or a verb ("After meeting the president, Aliyev said") the title
         # is someone else's, and the name the next clause's subject
         if not phrase or (phrase[0].i > name.sent.start
@@ -238,6 +230,15 @@ class _Reader:
             parts.append((owner.start, owner.end))
         span = (min(start for start, _ in parts), max(end for _, end in parts))
         return PositionMention(holder, title.name, owner, span, beside)
+
+    def _phrase_before(self, end: int, name: Span) -> list[Token]:
+        """The words of a title phrase that end just before doc[end], in `name`'s sentence."""
+        phrase: list[Token] = []
+        for token in reversed(self.doc[name.sent.start:end]):
+            if not self._in_phrase(token):
+                break
+            phrase.insert(0, token)
+        return phrase
 
     def _in_phrase(self, token: Token) -> bool:
         """Whether a token can stand inside a title phrase (see the module docstring)."""
